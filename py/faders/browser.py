@@ -1,0 +1,125 @@
+"""The lesson's side of the page: runs in Pyodide inside a Web Worker.
+
+It renders a lesson into a Bokeh document, keeps that document in step with the page's copy
+through JSON patches (both ways), and answers the automation API (get, set, run). Messages to
+the page go through one JavaScript function, `send(kind, json_text)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from typing import Any
+
+import param
+from bokeh.core.serialization import Serializer
+from bokeh.document import Document
+from bokeh.embed.util import standalone_docs_json_and_render_items
+from bokeh.events import DocumentReady
+from bokeh.io.doc import set_curdoc
+from panel.io.document import MockSessionContext
+from panel.io.state import state
+
+from faders.lessons import LESSONS
+from faders.lessons.base import Lesson
+
+Send = Callable[[str, str], Any]
+
+
+def run_async(function: Callable[[], Any]) -> None:
+    """How param runs async callbacks (button clicks) here: as tasks on the worker's event loop."""
+    asyncio.ensure_future(function())
+
+
+class PageLink:
+    """One lesson, its Bokeh document, and the wire to the page."""
+
+    def __init__(self, lesson: Lesson, send: Send) -> None:
+        self.lesson = lesson
+        self.send = send
+        self.doc = Document()
+        self.pending: list[Any] = []
+        self.tasks: set[asyncio.Task] = set()
+        lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices", "status"]
+                           if "status" in lesson.param else [*lesson.url_names.values(), "notices"])
+
+    def render(self) -> str:
+        """Build the lesson's document; return what the page's Bokeh needs to draw it."""
+        set_curdoc(self.doc)
+        state.curdoc = self.doc
+        self.doc.hold()
+        self.doc._session_context = lambda: MockSessionContext(document=self.doc)
+        self.lesson.view().server_doc(doc=self.doc, title=self.lesson.title)
+        docs_json, render_items = standalone_docs_json_and_render_items(
+            self.doc.roots, suppress_callback_warning=True)
+        self.doc._session_context = None
+        return json.dumps({"docs_json": docs_json,
+                           "render_items": [item.to_json() for item in render_items],
+                           "root_ids": [model.id for model in self.doc.roots]})
+
+    def rendered(self) -> None:
+        """The page has drawn the document: start sending changes to it."""
+        self.doc.on_change(self._collect)
+        self.doc.unhold()
+        self.doc.callbacks.trigger_event(DocumentReady())
+        self._on_settings()
+
+    def receive_patch(self, text: str) -> None:
+        """Apply a change the reader made on the page (a slider moved, a button pressed)."""
+        self.doc.apply_json_patch(json.loads(text), setter="page")
+
+    def call(self, call_id: int, method: str, argument_json: str) -> None:
+        """Answer one automation API call; the reply goes out as a 'result' message."""
+        task = asyncio.ensure_future(self._answer(call_id, method, json.loads(argument_json)))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _answer(self, call_id: int, method: str, argument: Any) -> None:
+        try:
+            if method == "get":
+                pass
+            elif method == "set":
+                if not isinstance(argument, dict):
+                    raise ValueError("set() takes an object of settings, e.g. {lr: 0.1}.")
+                self.lesson.apply(argument)
+            elif method == "run":
+                await self.lesson.run(str(argument))
+            else:
+                raise ValueError(f"Unknown method '{method}': use get, set or run.")
+            reply = {"id": call_id, "result": self.lesson.snapshot()}
+        except Exception as error:  # every failure goes back to the caller, in words
+            reply = {"id": call_id, "error": str(error)}
+        self.send("result", json.dumps(reply))
+
+    # ---- to the page ---------------------------------------------------------------------
+
+    def _collect(self, event: Any) -> None:
+        """Gather document changes and send them once the current task yields: one message per frame."""
+        if getattr(event, "setter", None) == "page":
+            return
+        if not self.pending:
+            asyncio.get_event_loop().call_soon(self._flush)
+        self.pending.append(event)
+
+    def _flush(self) -> None:
+        events, self.pending = self.pending, []
+        if not events:
+            return
+        # Inline binary arrays as base64 so the patch travels as one JSON string.
+        serializer = Serializer(references=self.doc.models.synced_references, deferred=False)
+        patch = {"events": serializer.encode(events)}
+        self.doc.models.flush_synced(lambda model: not serializer.has_ref(model))
+        self.send("patch", json.dumps(patch))
+
+    def _on_settings(self, *_: Any) -> None:
+        self.send("state", json.dumps({"settings": self.lesson.settings(),
+                                       "notices": list(self.lesson.notices)}))
+
+
+def start(slug: str, query_json: str, send: Send) -> PageLink:
+    """Create the lesson named by the page, apply the URL's settings, and link it to the page."""
+    param.parameterized.async_executor = run_async
+    lesson = LESSONS[slug]()
+    lesson.apply(json.loads(query_json))
+    return PageLink(lesson, send)

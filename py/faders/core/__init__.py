@@ -1,0 +1,1 @@
+"""The models and the maths behind every lesson: numpy only, no UI, no I/O, no globals."""

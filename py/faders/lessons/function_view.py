@@ -1,0 +1,193 @@
+"""The page of lesson `function`: widgets and charts bound to a FunctionLesson's knobs."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+import panel as pn
+from bokeh.models import ColumnDataSource
+
+from faders.core import linear
+from faders.core.linear import X, Y
+from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure
+from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
+
+LINE_X = np.array([-0.5, 4.5])
+SURFACE_RESOLUTION = 100
+ALERT_KIND = {"idle": "secondary", "training": "primary", "stopped": "warning",
+              "trained": "success", "diverged": "danger"}
+
+
+def loop_source() -> str:
+    """The code the Train button runs, exactly as it stands in faders.core.linear."""
+    parts = [inspect.getsource(linear.predict), inspect.getsource(linear.loss_and_gradient),
+             inspect.getsource(linear.gradient_descent)]
+    return "\n\n".join(parts)
+
+
+class FunctionView:
+    """Builds the layout once and keeps every chart and readout in step with the lesson."""
+
+    def __init__(self, lesson: FunctionLesson, with_prose: bool = False) -> None:
+        self.lesson = lesson
+        self.line_source = ColumnDataSource({"x": LINE_X, "y": LINE_X * 0})
+        self.residual_source = ColumnDataSource({"x": X, "y": Y, "pred": X * 0})
+        self.knob_source = ColumnDataSource({"w": [lesson.w], "b": [lesson.b]})
+        self.path_source = ColumnDataSource({"w": [], "b": []})
+        self.loss_source = ColumnDataSource({"step": [], "loss": []})
+        self.drawn_steps = 0
+
+        self.w_slider = pn.widgets.FloatSlider.from_param(
+            lesson.param.w, name="w (weight)", start=-1.0, end=5.0, step=0.01, format="0.00")
+        self.b_slider = pn.widgets.FloatSlider.from_param(
+            lesson.param.b, name="b (bias)", start=-3.0, end=5.0, step=0.01, format="0.00")
+        self.rate_slider = pn.widgets.FloatSlider.from_param(
+            lesson.param.learning_rate, name="Learning rate", step=0.001, format="0.000")
+        self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, name="Steps", step=100)
+        self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, name="New input x", step=1)
+        self.train_button = pn.widgets.Button(name="Train", button_type="primary")
+        self.stop_button = pn.widgets.Button(name="Stop", disabled=True)
+        self.reset_button = pn.widgets.Button(name="Reset")
+        self.train_button.on_click(self._train)
+        self.stop_button.on_click(self._stop)
+        self.reset_button.on_click(self._reset)
+
+        self.readout = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-readout"])
+        self.status = pn.pane.Alert(sizing_mode="stretch_width")
+        self.counter = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-counter"])
+        self.inference = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
+                                     css_classes=["faders-code"])
+
+        lesson.param.watch(self._on_knobs, ["w", "b"])
+        lesson.param.watch(self._on_trace, ["trace"])
+        lesson.param.watch(self._on_status, ["status"])
+        lesson.param.watch(self._on_inference, ["w", "b", "x_new", "timing", "status"])
+        self._on_knobs()
+        self._on_trace()
+        self._on_status()
+        self._on_inference()
+        self.layout = self._layout(with_prose)
+
+    # ---- charts --------------------------------------------------------------------------
+
+    def _fit_figure(self) -> Any:
+        fig = plain_figure("The model's line and the data", "x", "y = w·x + b",
+                           x_range=(-0.5, 4.5), y_range=(-2, 11))
+        fig.segment("x", "y", "x", "pred", source=self.residual_source, color=ACCENT,
+                    line_dash="dashed", line_width=1.5, legend_label="error")
+        fig.line("x", "y", source=self.line_source, color=MODEL, line_width=3, legend_label="model")
+        fig.scatter("x", "y", source=self.residual_source, size=9, color=INK, legend_label="data")
+        fig.legend.location = "top_left"
+        fig.legend.background_fill_alpha = 0.6
+        return fig
+
+    def _surface_figure(self) -> Any:
+        fig = plain_figure("Loss for every (w, b): the valley training walks down", "w", "b",
+                           x_range=W_RANGE, y_range=B_RANGE, height=320)
+        w_grid = np.linspace(*W_RANGE, SURFACE_RESOLUTION)
+        b_grid = np.linspace(*B_RANGE, SURFACE_RESOLUTION)
+        surface = np.log10(linear.loss_surface(X, Y, w_grid, b_grid) + 1e-3).astype(np.float32)
+        fig.image(image=[surface], x=W_RANGE[0], y=B_RANGE[0], dw=W_RANGE[1] - W_RANGE[0],
+                  dh=B_RANGE[1] - B_RANGE[0], palette="Blues256", alpha=0.55)
+        contours = linear.loss_contours(X, Y, CONTOUR_LEVELS)
+        fig.multi_line([list(c[0]) for c in contours], [list(c[1]) for c in contours],
+                       color=MUTED, line_width=1)
+        w_best, b_best = linear.best_fit(X, Y)
+        fig.scatter([w_best], [b_best], marker="star", size=14, color=INK)
+        fig.line("w", "b", source=self.path_source, color=ACCENT, line_width=2)
+        fig.scatter("w", "b", source=self.knob_source, size=12, color=ACCENT, line_color="white")
+        return fig
+
+    def _loss_figure(self) -> Any:
+        fig = plain_figure("Loss while training (log scale)", "step", "loss", y_axis_type="log",
+                           height=240)
+        fig.line("step", "loss", source=self.loss_source, color=ACCENT, line_width=2)
+        return fig
+
+    # ---- reactions to the lesson ---------------------------------------------------------
+
+    def _on_knobs(self, *_: Any) -> None:
+        w, b = self.lesson.w, self.lesson.b
+        self.line_source.data = {"x": LINE_X, "y": linear.predict(w, b, LINE_X)}
+        self.residual_source.data = {"x": X, "y": Y, "pred": linear.predict(w, b, X)}
+        self.knob_source.data = {"w": [w], "b": [b]}
+        self.readout.object = (f"`pred = {w:.2f} · x + {b:.2f}`  \n"
+                               f"**loss** = mean((pred − y)²) = **{format_number(self.lesson.loss)}**")
+
+    def _on_trace(self, *_: Any) -> None:
+        trace = self.lesson.trace
+        if len(trace) < self.drawn_steps or not trace:
+            self.path_source.data = {"w": [], "b": []}
+            self.loss_source.data = {"step": [], "loss": []}
+            self.drawn_steps = 0
+        new = trace[self.drawn_steps:]
+        if new:
+            self.path_source.stream({"w": [s.w for s in new], "b": [s.b for s in new]})
+            # A log axis cannot show an exact zero; the readouts keep the true value.
+            self.loss_source.stream({"step": [s.step for s in new],
+                                     "loss": [max(s.loss, 1e-300) for s in new]})
+            self.drawn_steps = len(trace)
+        last = trace[-1] if trace else None
+        self.counter.object = (f"Step **{last.step:,}** of {self.lesson.steps:,} · loss "
+                               f"**{format_number(last.loss)}**" if last else
+                               f"Step **0** of {self.lesson.steps:,}")
+
+    def _on_status(self, *_: Any) -> None:
+        status = self.lesson.status
+        self.status.alert_type = ALERT_KIND[status]
+        self.status.object = self.lesson.message()
+        training = status == "training"
+        frozen = status in ("training", "trained")
+        self.w_slider.disabled = self.b_slider.disabled = frozen
+        self.rate_slider.disabled = self.steps_input.disabled = training
+        self.train_button.disabled = frozen
+        self.stop_button.disabled = not training
+
+    def _on_inference(self, *_: Any) -> None:
+        lesson = self.lesson
+        self.inference.object = (
+            f"pred = {lesson.w:.2f} × {lesson.x_new:g} + {lesson.b:.2f} = "
+            f"**{format_number(lesson.prediction)}**")
+        timing = lesson.timing
+        if timing:
+            self.cost.object = (
+                f"Measured here, in this browser: training ({lesson.steps:,} steps) took "
+                f"**{timing['train_ms']:.2f} ms**; one inference took "
+                f"**{timing['inference_us']:.2f} µs**. Training cost about "
+                f"**{timing['ratio']:,.0f}×** one inference.")
+        else:
+            self.cost.object = "Train the model to compare the cost of training with one inference."
+
+    # ---- buttons -------------------------------------------------------------------------
+
+    async def _train(self, _: Any) -> None:
+        await self.lesson.run("train")
+
+    async def _stop(self, _: Any) -> None:
+        await self.lesson.run("stop")
+
+    async def _reset(self, _: Any) -> None:
+        await self.lesson.run("reset")
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
+        hand = pn.Column("### 1 · Turn the knobs by hand", self.w_slider, self.b_slider,
+                         self.readout, self._fit_figure(), min_width=300,
+                         sizing_mode="stretch_width")
+        surface = pn.Column("### The loss surface", self._surface_figure(), self._loss_figure(),
+                            min_width=300, sizing_mode="stretch_width")
+        controls = pn.FlexBox(self.rate_slider, self.steps_input, self.train_button,
+                              self.stop_button, self.reset_button, align_items="end")
+        training = pn.Column("### 2 · Let training turn them", controls, self.counter, self.status,
+                             "#### The loop being run", self.code, sizing_mode="stretch_width")
+        inference = pn.Column("### 3 · Training versus inference",
+                              "Inference is one forward pass with the knobs as they are.",
+                              self.x_input, self.inference, self.cost, sizing_mode="stretch_width")
+        parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
+        parts += [pn.FlexBox(hand, surface, flex_wrap="wrap"), training, inference]
+        return pn.Column(*parts, sizing_mode="stretch_width", css_classes=["faders-lesson"])
