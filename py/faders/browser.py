@@ -27,9 +27,14 @@ from faders.lessons.base import Lesson
 Send = Callable[[str, str], Any]
 
 
+_background: set[asyncio.Future] = set()
+
+
 def run_async(function: Callable[[], Any]) -> None:
     """How param runs async callbacks (button clicks) here: as tasks on the worker's event loop."""
-    asyncio.ensure_future(function())
+    task = asyncio.ensure_future(function())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 class PageLink:
@@ -50,7 +55,7 @@ class PageLink:
         state.curdoc = self.doc
         self.doc.hold()
         self.doc._session_context = lambda: MockSessionContext(document=self.doc)
-        self.lesson.view().server_doc(doc=self.doc, title=self.lesson.title)
+        self.doc.add_root(self.lesson.view().get_root(self.doc))
         docs_json, render_items = standalone_docs_json_and_render_items(
             self.doc.roots, suppress_callback_warning=True)
         self.doc._session_context = None

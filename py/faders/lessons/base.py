@@ -61,9 +61,13 @@ class Lesson(param.Parameterized):
             raise ValueError(f"Unknown action '{action}'. This lesson knows: {', '.join(self.actions)}.")
         await getattr(self, f"do_{action}")()
 
-    def view(self) -> Any:
+    def view(self, with_prose: bool = False) -> Any:
         """The Panel layout of the lesson."""
         raise NotImplementedError
 
     def __panel__(self) -> Any:
         return self.view()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """In a Jupyter notebook, a lesson displays as its live page."""
+        return self.view(with_prose=True)._repr_mimebundle_(include, exclude)

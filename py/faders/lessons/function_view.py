@@ -40,16 +40,16 @@ class FunctionView:
         self.drawn_steps = 0
 
         self.w_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.w, name="w (weight)", start=-1.0, end=5.0, step=0.01, format="0.00")
+            lesson.param.w, label="w (weight)", start=-1.0, end=5.0, step=0.01, format="0.00")
         self.b_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.b, name="b (bias)", start=-3.0, end=5.0, step=0.01, format="0.00")
+            lesson.param.b, label="b (bias)", start=-3.0, end=5.0, step=0.01, format="0.00")
         self.rate_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.learning_rate, name="Learning rate", step=0.001, format="0.000")
-        self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, name="Steps", step=100)
-        self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, name="New input x", step=1)
-        self.train_button = pn.widgets.Button(name="Train", button_type="primary")
-        self.stop_button = pn.widgets.Button(name="Stop", disabled=True)
-        self.reset_button = pn.widgets.Button(name="Reset")
+            lesson.param.learning_rate, label="Learning rate", step=0.001, format="0.000")
+        self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, label="Steps", step=100)
+        self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, label="New input x", step=1)
+        self.train_button = pn.widgets.Button(label="Train", color="primary")
+        self.stop_button = pn.widgets.Button(label="Stop", disabled=True)
+        self.reset_button = pn.widgets.Button(label="Reset")
         self.train_button.on_click(self._train)
         self.stop_button.on_click(self._stop)
         self.reset_button.on_click(self._reset)

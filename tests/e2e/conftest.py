@@ -1,0 +1,96 @@
+"""End-to-end fixtures: dist/ served on 127.0.0.1, driven in Debian's chromium by Playwright.
+
+Every request to another host is aborted and recorded; each test module fails if one happened.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tools.server import StaticServer, start
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = ROOT / "dist"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-dev-shm-usage"]
+WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+READY_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[StaticServer]:
+    if not (DIST / "index.html").exists():
+        pytest.fail("dist/ is not built: run `python3 build.py test`, which builds it first.")
+    srv = start(DIST)
+    yield srv
+    srv.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(server: StaticServer) -> str:
+    return f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Guarded:
+    """A browser context that refuses and records every request to a host other than this one."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context: BrowserContext = browser.new_context()
+        self.foreign: list[str] = []
+        self.local: list[str] = []
+        self.console: list[str] = []
+        self.context.route("**/*", self._route)
+
+    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        host = urllib.parse.urlparse(url).hostname
+        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            self.local.append(url)
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        page.on("console", lambda message: self.console.append(f"[{message.type}] {message.text}"))
+        page.on("pageerror", lambda error: self.console.append(f"[pageerror] {error}"))
+        return page
+
+
+@pytest.fixture(scope="module")
+def guarded(browser: Browser) -> Iterator[Guarded]:
+    guard = Guarded(browser)
+    yield guard
+    guard.context.close()
+    assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+
+
+def open_lesson(guard: Guarded, url: str) -> Page:
+    """Open a lesson page and wait until its Python side is ready."""
+    page = guard.new_page()
+    page.goto(url)
+    try:
+        page.wait_for_function("document.documentElement.dataset.fadersState !== 'loading'",
+                               timeout=READY_TIMEOUT_MS, polling=100)
+    except Exception:
+        print("\n".join(guard.console[-40:]))
+        raise
+    state = page.evaluate("document.documentElement.dataset.fadersState")
+    assert state == "ready", f"lesson did not become ready ({state}): " + "\n".join(guard.console[-20:])
+    return page

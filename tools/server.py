@@ -1,0 +1,62 @@
+"""A static file server for dist/, as a real static host behaves: precompressed brotli or gzip
+when the browser accepts it, correct types for wasm and modules, revalidation on every load."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
+         ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
+         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8"}
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepted = self.headers.get("Accept-Encoding", "")
+        for encoding, suffix in ENCODINGS:
+            packed = path.with_name(path.name + suffix)
+            if encoding in accepted and packed.is_file():
+                return self._send_file(packed, self.guess_type(str(path)), encoding)
+        return super().send_head()
+
+    def _send_file(self, path: Path, content_type: str, encoding: str):
+        handle = open(path, "rb")  # noqa: SIM115 - the base class closes it after copying
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(path.stat().st_size))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return handle
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.verbose:  # type: ignore[attr-defined]
+            super().log_message(format, *args)
+
+
+class StaticServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    verbose = False
+
+
+def start(root: Path, port: int = 0, verbose: bool = False) -> StaticServer:
+    """Serve `root` on 127.0.0.1 in a background thread; port 0 picks a free one."""
+    server = StaticServer(("127.0.0.1", port), partial(Handler, directory=str(root)))
+    server.verbose = verbose
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -1,0 +1,115 @@
+"""Build dist/: the static site (pages, assets, Bokeh/Panel JS, the Pyodide runtime and wheels)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import brotli
+import jinja2
+import markdown
+
+from faders.lessons import LESSONS
+from tools.prerender import PREVIEWS
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+DIST = ROOT / "dist"
+WEB = ROOT / "web"
+VERSIONS = {"pyodide": "0.27.7", "python": "3.12.7", "panel": "1.10.0", "bokeh": "3.10.1"}
+# The Bokeh and Panel JavaScript the lessons use, taken from the verified wheels.
+BOKEH_JS = ["bokeh.min.js", "bokeh-widgets.min.js"]
+PANEL_DIST = f"static/panel/{VERSIONS['panel']}/dist"
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map"}
+
+
+def build_faders_wheel() -> Path:
+    """The faders package as a wheel, loaded in Pyodide like any other package."""
+    out = CACHE / "faders-wheel"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "--wheel-dir", str(out), str(ROOT)], check=True)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
+    return next(out.glob("faders-*.whl"))
+
+
+def find_wheel(wheels: list[Path], name: str) -> Path:
+    return next(w for w in wheels if w.name.split("-")[0].lower() == name)
+
+
+def copy_static_js(pure_wheels: list[Path], dist: Path) -> list[str]:
+    """Bokeh's and Panel's browser code, served by this site; returns the scripts a page loads."""
+    scripts = []
+    with zipfile.ZipFile(find_wheel(pure_wheels, "bokeh")) as bokeh_wheel:
+        for name in BOKEH_JS:
+            target = dist / "static" / "bokeh" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(bokeh_wheel.read(f"bokeh/server/static/js/{name}"))
+            scripts.append(f"static/bokeh/{name}")
+    with zipfile.ZipFile(find_wheel(pure_wheels, "panel")) as panel_wheel:
+        for member in panel_wheel.namelist():
+            inside = member.removeprefix("panel/dist/")
+            if member == "panel/dist/panel.min.js" or inside.startswith(("css/", "bundled/theme/")):
+                target = dist / PANEL_DIST / inside
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(panel_wheel.read(member))
+    scripts.append(f"{PANEL_DIST}/panel.min.js")
+    return scripts
+
+
+def render_pages(dist: Path, scripts: list[str]) -> None:
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
+                                   autoescape=jinja2.select_autoescape(["html"]))
+    lessons = list(LESSONS.values())
+    (dist / "index.html").write_text(templates.get_template("index.html").render(lessons=lessons))
+    page = templates.get_template("lesson.html")
+    for lesson in lessons:
+        html = page.render(
+            lesson=lesson, scripts=scripts, versions=VERSIONS,
+            page_json=jinja2.utils.markupsafe.Markup(
+                json.dumps({"slug": lesson.slug, "title": lesson.title}).replace("</", "<\\/")),
+            prose_html=jinja2.utils.markupsafe.Markup(markdown.markdown(lesson.prose)),
+            preview_svg=jinja2.utils.markupsafe.Markup(PREVIEWS[lesson.slug]()))
+        target = dist / "lessons" / f"{lesson.slug}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html)
+
+
+def compress(dist: Path) -> None:
+    """Write .br and .gz beside every text-like file, as static hosts serve them; cached by content."""
+    store = CACHE / "compressed"
+    store.mkdir(parents=True, exist_ok=True)
+    for path in sorted(dist.rglob("*")):
+        if path.suffix not in COMPRESSIBLE or not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for suffix, pack in ((".br", lambda d: brotli.compress(d, quality=11)),
+                             (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0))):
+            cached = store / (digest + suffix)
+            if not cached.exists():
+                cached.write_bytes(pack(data))
+            shutil.copyfile(cached, path.with_name(path.name + suffix))
+
+
+def build(dist: Path = DIST) -> Path:
+    """Build the whole site into `dist` and return it."""
+    from tools.deps import fetch_all
+    from tools.pyodide_dist import build_pyodide_dir
+
+    deps = fetch_all(CACHE)
+    wheel = build_faders_wheel()
+    shutil.rmtree(dist, ignore_errors=True)
+    dist.mkdir(parents=True)
+    build_pyodide_dir(dist / "pyodide", deps, [wheel])
+    scripts = copy_static_js(deps.pure_wheels, dist)
+    shutil.copytree(WEB / "assets", dist / "assets")
+    render_pages(dist, scripts)
+    compress(dist)
+    return dist

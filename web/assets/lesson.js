@@ -1,0 +1,229 @@
+// A lesson page: starts the Python worker, shows real loading progress, draws the lesson with
+// Bokeh when Python has built it, keeps page and worker in sync, keeps the URL and the embed
+// snippet in step with the knobs, and offers the automation API (window.faders, postMessage).
+const page = JSON.parse(document.getElementById("faders-page").textContent);
+const root = document.documentElement;
+const $ = (id) => document.getElementById(id);
+const MB = (bytes) => (bytes / 1e6).toFixed(1);
+
+// ---- ready promise and automation API -----------------------------------------------------
+
+let markReady, markFailed;
+const ready = new Promise((resolve, reject) => {
+  markReady = resolve;
+  markFailed = reject;
+});
+ready.catch(() => {}); // failure is shown on the page; callers of faders.ready see it too
+
+const pendingCalls = new Map();
+let nextCallId = 1;
+let worker = null;
+
+function call(method, argument) {
+  return ready.then(
+    () =>
+      new Promise((resolve, reject) => {
+        const id = nextCallId++;
+        pendingCalls.set(id, { resolve, reject });
+        worker.postMessage({ type: "call", id, method, argument });
+      }),
+  );
+}
+
+window.faders = {
+  ready,
+  get: () => call("get"),
+  set: (settings) => call("set", settings),
+  run: (action) => call("run", action),
+};
+
+function tellHost(message) {
+  if (window.parent !== window) window.parent.postMessage({ faders: message }, "*");
+}
+
+// The same API across an iframe: {faders: {id, method: "get"|"set"|"run"|"ready", argument}}.
+window.addEventListener("message", async (event) => {
+  const request = event.data && event.data.faders;
+  if (!request || typeof request !== "object" || typeof request.method !== "string") return;
+  const reply = (body) =>
+    event.source && event.source.postMessage({ faders: { id: request.id, ...body } }, "*");
+  try {
+    let result;
+    if (request.method === "ready") result = await ready.then(() => true);
+    else if (["get", "set", "run"].includes(request.method))
+      result = await window.faders[request.method](request.argument);
+    else throw new Error(`Unknown method '${request.method}': use ready, get, set or run.`);
+    reply({ result });
+  } catch (error) {
+    reply({ error: String(error && error.message ? error.message : error) });
+  }
+});
+
+// ---- loading progress and failure ---------------------------------------------------------
+
+const STAGES = {
+  download: "Downloading Python and the lesson's packages",
+  packages: "Installing packages",
+  import: "Starting Panel and the lesson",
+  render: "Drawing the lesson",
+};
+let downloaded = { loaded: 0, total: 0 };
+let stageName = "download";
+
+function showProgress(message) {
+  if (message.stage === "download") downloaded = message;
+  else stageName = message.stage;
+  const fraction = downloaded.total ? Math.min(1, downloaded.loaded / downloaded.total) : 0;
+  $("faders-progress").value = Math.round(fraction * 100);
+  $("faders-stage").textContent = STAGES[stageName] + "…";
+  $("faders-bytes").textContent = downloaded.total
+    ? `${MB(downloaded.loaded)} of ${MB(downloaded.total)} MB`
+    : "";
+}
+
+function fail(message) {
+  root.dataset.fadersState = "error";
+  $("faders-loader").hidden = true;
+  $("faders-error-detail").textContent = message;
+  $("faders-error").hidden = false;
+  markFailed(new Error(message));
+  tellHost({ event: "error", message });
+}
+
+function problem(message) {
+  // After start-up a failing callback must not take the page down: say so and carry on.
+  const item = document.createElement("li");
+  item.textContent = `Something went wrong in the lesson's Python code: ${message}`;
+  $("faders-notices").append(item);
+  $("faders-notices").hidden = false;
+}
+
+// ---- settings in the URL and the embed snippet --------------------------------------------
+
+const embedded = new URLSearchParams(location.search).get("embed") === "1";
+let urlTimer = null;
+
+function showSettings({ settings, notices }) {
+  const list = $("faders-notices");
+  list.replaceChildren(
+    ...notices.map((text) => Object.assign(document.createElement("li"), { textContent: text })),
+  );
+  list.hidden = notices.length === 0;
+  const query = new URLSearchParams(settings);
+  if (embedded) query.set("embed", "1");
+  clearTimeout(urlTimer);
+  urlTimer = setTimeout(() => history.replaceState(null, "", `?${query}`), 250);
+  query.set("embed", "1");
+  const src = new URL(`?${query}`, location.href).href;
+  $("faders-embed-code").value =
+    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="900" ` +
+    `style="border:0" loading="lazy"></iframe>`;
+}
+
+$("faders-embed-copy")?.addEventListener("click", async () => {
+  const field = $("faders-embed-code");
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+    $("faders-embed-copied").textContent = "Copied.";
+  } catch {
+    $("faders-embed-copied").textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+  }
+});
+
+// ---- drawing with Bokeh and keeping the two documents in step -----------------------------
+
+let jsdoc = null;
+let patching = 0;
+let busy = false;
+let queued = [];
+
+function sendChange(event) {
+  if (patching > 0) return;
+  if (busy && event.model && event.attr) {
+    // While the worker is busy, only the latest value of each property matters.
+    queued = queued.filter((e) => !(e.model === event.model && e.attr === event.attr));
+    queued.push(event);
+    return;
+  }
+  sendEvents([event]);
+}
+
+function sendEvents(events) {
+  busy = true;
+  worker.postMessage({ type: "patch", payload: JSON.stringify(jsdoc.create_json_patch(events)) });
+}
+
+async function draw(payload) {
+  await new Promise((resolve) =>
+    document.readyState === "loading"
+      ? document.addEventListener("DOMContentLoaded", resolve, { once: true })
+      : resolve(),
+  );
+  const { docs_json, render_items, root_ids } = JSON.parse(payload);
+  render_items[0].roots = { [root_ids[0]]: "faders-live" };
+  render_items[0].root_ids = root_ids;
+  const [views] = await window.Bokeh.embed.embed_items(docs_json, render_items);
+  jsdoc = [...views.roots.values()][0].model.document;
+  jsdoc.on_change(sendChange, false);
+  $("faders-preview").hidden = true;
+  $("faders-loader").hidden = true;
+  worker.postMessage({ type: "rendered" });
+  root.dataset.fadersState = "ready";
+  markReady();
+  tellHost({ event: "ready" });
+}
+
+function onWorkerMessage({ data: message }) {
+  switch (message.type) {
+    case "progress":
+      return showProgress(message);
+    case "render":
+      showProgress({ stage: "render" });
+      return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
+    case "patch":
+      patching += 1;
+      try {
+        jsdoc.apply_json_patch(JSON.parse(message.payload), new Map());
+      } finally {
+        patching -= 1;
+      }
+      return;
+    case "idle":
+      if (queued.length) {
+        const events = queued;
+        queued = [];
+        return sendEvents(events);
+      }
+      busy = false;
+      return;
+    case "state": {
+      const state = JSON.parse(message.payload);
+      showSettings(state);
+      return tellHost({ event: "change", settings: state.settings });
+    }
+    case "result": {
+      const { id, result, error } = JSON.parse(message.payload);
+      const pending = pendingCalls.get(id);
+      pendingCalls.delete(id);
+      if (pending) error === undefined ? pending.resolve(result) : pending.reject(new Error(error));
+      return;
+    }
+    case "error":
+      return root.dataset.fadersState === "ready" ? problem(message.message) : fail(message.message);
+  }
+}
+
+function start() {
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    return fail("This browser cannot run WebAssembly in a Web Worker, which the lesson needs.");
+  }
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.onmessage = onWorkerMessage;
+  worker.onerror = (event) => fail(`The Python worker could not start (${event.message || "script error"}).`);
+  const query = Object.fromEntries(new URLSearchParams(location.search));
+  worker.postMessage({ type: "start", slug: page.slug, query });
+  showProgress({ stage: "download", loaded: 0, total: 0 });
+}
+
+start();

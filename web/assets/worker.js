@@ -1,0 +1,160 @@
+// The lesson's Python runtime: a module Web Worker that loads Pyodide and the site's packages
+// (all from this site, integrity-checked), reports real download progress, then relays
+// messages between the page and faders.browser.PageLink.
+import { loadPyodide } from "../pyodide/pyodide.mjs";
+
+const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
+const PANEL_STATIC_URL = new URL("../static/panel/", import.meta.url).href;
+
+let link = null; // the Python PageLink, once the lesson is built
+const early = []; // messages from the page that arrive before the link exists
+
+function post(type, fields = {}) {
+  self.postMessage({ type, ...fields });
+}
+
+function send(kind, payload) {
+  self.postMessage({ type: kind, payload });
+}
+
+// ---- downloads with progress --------------------------------------------------------------
+
+const download = { loaded: 0, total: 0 };
+let lastReport = 0;
+
+function reportDownload(force = false) {
+  const now = performance.now();
+  if (force || now - lastReport > 100) {
+    lastReport = now;
+    post("progress", { stage: "download", loaded: download.loaded, total: download.total });
+  }
+}
+
+async function readCounting(response) {
+  const reader = response.body.getReader();
+  const chunks = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    download.loaded += value.byteLength;
+    reportDownload();
+  }
+  return new Blob(chunks);
+}
+
+function hexToBase64(hex) {
+  const bytes = hex.match(/../g).map((pair) => parseInt(pair, 16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+// Every file Pyodide will ask for is fetched at once, in parallel, with a byte counter; when
+// Pyodide asks, it gets the bytes already here. Package files carry the lock's sha256, which
+// the browser checks (subresource integrity) before handing them over.
+const realFetch = self.fetch.bind(self);
+const prefetched = new Map();
+
+function prefetch(url, sha256) {
+  const options = sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {};
+  const pending = realFetch(url, options).then(async (response) => {
+    if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+    const body = await readCounting(response);
+    return { body, type: response.headers.get("content-type") || "" };
+  });
+  pending.catch(() => {}); // reported when Pyodide asks for the file
+  prefetched.set(url, pending);
+}
+
+self.fetch = async (input, init) => {
+  const url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
+  const pending = prefetched.get(url);
+  if (!pending) return realFetch(input, init);
+  prefetched.delete(url);
+  const { body, type } = await pending;
+  return new Response(body, { status: 200, headers: { "content-type": type } });
+};
+
+async function startDownloads() {
+  const [files, lock] = await Promise.all([
+    realFetch(PYODIDE_URL + "files.json").then((r) => r.json()),
+    realFetch(PYODIDE_URL + "pyodide-lock.json").then((r) => r.json()),
+  ]);
+  const sha = new Map(Object.values(lock.packages).map((p) => [p.file_name, p.sha256]));
+  for (const file of files) {
+    download.total += file.bytes;
+    if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) {
+      download.total -= file.bytes; // loaded as a script, not through fetch
+      continue;
+    }
+    prefetch(PYODIDE_URL + file.url, sha.get(file.url));
+  }
+  reportDownload(true);
+  return lock;
+}
+
+// ---- start-up -----------------------------------------------------------------------------
+
+async function start(slug, query) {
+  const began = performance.now();
+  const stage = (name) => post("progress", { stage: name, elapsed: performance.now() - began });
+  await startDownloads();
+  const pyodide = await loadPyodide({
+    indexURL: PYODIDE_URL,
+    lockFileURL: PYODIDE_URL + "pyodide-lock.json",
+    stdout: (text) => console.log(text),
+    stderr: (text) => console.warn(text),
+  });
+  stage("packages");
+  await pyodide.loadPackage(["faders"], {
+    messageCallback: () => {},
+    errorCallback: (text) => console.warn(text),
+  });
+  reportDownload(true);
+  stage("import");
+  pyodide.runPython(`
+import os
+os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
+import pyodide.ffi
+# Panel 1.10 refers to pyodide.ffi.jsnull, which Pyodide adds only in 0.28; in 0.27 JS null
+# already arrives as None, so a unique placeholder is the faithful stand-in.
+if not hasattr(pyodide.ffi, "jsnull"):
+    pyodide.ffi.jsnull = object()
+`);
+  const startLesson = pyodide.runPython("from faders.browser import start; start");
+  link = startLesson(slug, JSON.stringify(query), send);
+  stage("render");
+  const doc = link.render();
+  post("render", { payload: doc, elapsed: performance.now() - began });
+}
+
+function handle(message) {
+  if (message.type === "rendered") {
+    link.rendered();
+  } else if (message.type === "patch") {
+    try {
+      link.receive_patch(message.payload);
+    } finally {
+      post("idle");
+    }
+  } else if (message.type === "call") {
+    link.call(message.id, message.method, JSON.stringify(message.argument ?? null));
+  }
+}
+
+self.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === "start") {
+    start(message.slug, message.query).then(
+      () => early.splice(0).forEach(handle),
+      (error) => post("error", { message: String(error && error.message ? error.message : error) }),
+    );
+  } else if (link === null) {
+    early.push(message);
+  } else {
+    try {
+      handle(message);
+    } catch (error) {
+      post("error", { message: String(error && error.message ? error.message : error) });
+    }
+  }
+};
