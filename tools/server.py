@@ -40,6 +40,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         return handle
 
+    def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
+        before = source.tell()
+        super().copyfile(source, outputfile)
+        with self.server.lock:  # type: ignore[attr-defined]
+            self.server.bytes_sent += source.tell() - before  # type: ignore[attr-defined]
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
@@ -52,6 +58,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 class StaticServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.lock = threading.Lock()
+        self.bytes_sent = 0  # response bodies as sent (compressed where the client accepted it)
 
 
 def start(root: Path, port: int = 0, verbose: bool = False) -> StaticServer:

@@ -170,6 +170,7 @@ async function draw(payload) {
   $("faders-loader").hidden = true;
   worker.postMessage({ type: "rendered" });
   root.dataset.fadersState = "ready";
+  performance.mark("faders-ready");
   markReady();
   tellHost({ event: "ready" });
 }
@@ -177,8 +178,10 @@ async function draw(payload) {
 function onWorkerMessage({ data: message }) {
   switch (message.type) {
     case "progress":
+      if (message.stage === "packages") performance.mark("faders-python");
       return showProgress(message);
     case "render":
+      performance.mark("faders-render");
       showProgress({ stage: "render" });
       return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
     case "patch":

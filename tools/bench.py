@@ -1,0 +1,88 @@
+"""The benchmark table: cold loads of a lesson in headless Chromium, and its Train run.
+
+Figures are medians of three cold loads, each in a fresh browser context (empty cache).
+Bytes are counted by the server as it sends them, so they include the worker's downloads.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tools.server import start
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "dist"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+RUNS = 3
+TARGETS = {"first paint": "≤ 0.5 s", "ready": "≤ 4 s", "transferred": "≤ 12 MB"}
+
+
+def dist_size() -> tuple[int, int]:
+    """Bytes of dist/ as built, and of what a browser may download (the smallest variant)."""
+    files = [p for p in DIST.rglob("*") if p.is_file() and p.suffix not in (".br", ".gz")]
+    plain = sum(p.stat().st_size for p in files)
+    smallest = sum(min([p.stat().st_size] + [q.stat().st_size for q in
+                       (p.with_name(p.name + ".br"), p.with_name(p.name + ".gz")) if q.exists()])
+                   for p in files)
+    return plain, smallest
+
+
+def cold_load(browser, server, url: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    server.bytes_sent = 0
+    page.goto(url)
+    page.wait_for_function("document.documentElement.dataset.fadersState !== 'loading'",
+                           timeout=180_000, polling=50)
+    marks = page.evaluate("""() => {
+        const paint = performance.getEntriesByName('first-contentful-paint')[0];
+        const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+        return {paint: paint ? paint.startTime : NaN, ready: mark('faders-ready'),
+                python: mark('faders-python'), render: mark('faders-render'),
+                state: document.documentElement.dataset.fadersState};
+    }""")
+    if marks["state"] != "ready":
+        raise RuntimeError(f"the lesson did not become ready: {marks['state']}")
+    transferred = server.bytes_sent
+    began = time.perf_counter()
+    page.evaluate("faders.run('train')")
+    train_wall = time.perf_counter() - began
+    timing = page.evaluate("faders.get()")["results"]["timing"]
+    context.close()
+    return {"paint_s": marks["paint"] / 1e3, "python_s": marks["python"] / 1e3,
+            "render_s": marks["render"] / 1e3, "ready_s": marks["ready"] / 1e3,
+            "transferred_mb": transferred / 1e6, "train_wall_s": train_wall,
+            "train_compute_ms": timing["train_ms"], "inference_us": timing["inference_us"]}
+
+
+def main() -> int:
+    server = start(DIST)
+    url = f"http://127.0.0.1:{server.server_port}/lessons/function.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        runs = [cold_load(browser, server, url) for _ in range(RUNS)]
+        browser.close()
+    server.shutdown()
+    median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    plain, smallest = dist_size()
+    rows = [
+        ("first paint", f"{median['paint_s']:.2f} s", TARGETS["first paint"]),
+        ("Python started (Pyodide core)", f"{median['python_s']:.2f} s", ""),
+        ("lesson built, drawing", f"{median['render_s']:.2f} s", ""),
+        ("ready", f"{median['ready_s']:.2f} s", TARGETS["ready"]),
+        ("transferred (compressed)", f"{median['transferred_mb']:.2f} MB", TARGETS["transferred"]),
+        ("dist/ size (files / smallest encodings)", f"{plain / 1e6:.1f} MB / {smallest / 1e6:.1f} MB", ""),
+        ("Train, 1000 steps, drawn (wall)", f"{median['train_wall_s']:.2f} s", ""),
+        ("Train, 1000 steps, compute only", f"{median['train_compute_ms']:.1f} ms", ""),
+        ("one inference", f"{median['inference_us']:.2f} µs", ""),
+    ]
+    print(f"\nLesson `function`, headless Chromium, median of {RUNS} cold loads "
+          f"(ready per run: {', '.join(f'{r['ready_s']:.2f}' for r in runs)} s)")
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"  {name:<{width}}  {value:>14}  {('target ' + target) if target else ''}")
+    return 0
