@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,8 +18,14 @@ from faders.core import linear
 from faders.lessons.function import FunctionLesson, format_number
 
 
+def run(coroutine: Coroutine) -> Any:
+    """asyncio.run in a thread of its own: the browser tests keep an event loop in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def train(lesson: FunctionLesson) -> None:
-    asyncio.run(lesson.run("train"))
+    run(lesson.run("train"))
 
 
 def test_defaults_match_the_curriculum() -> None:
@@ -38,7 +47,7 @@ def test_train_runs_the_core_loop_and_freezes_the_knobs() -> None:
     assert lesson.apply({"w": "3"}) == [
         "The knobs are frozen after training; press Reset to turn them again."]
     assert lesson.w == pytest.approx(2.0)
-    asyncio.run(lesson.run("reset"))
+    run(lesson.run("reset"))
     assert (lesson.w, lesson.b, lesson.status, lesson.trace) == (0.0, 0.0, "idle", [])
 
 
@@ -53,7 +62,7 @@ def test_too_large_a_learning_rate_is_explained_not_crashed_on() -> None:
 
 def test_unknown_action_is_refused_in_words() -> None:
     with pytest.raises(ValueError, match="knows: train, stop, reset"):
-        asyncio.run(FunctionLesson().run("explode"))
+        run(FunctionLesson().run("explode"))
 
 
 def test_format_number_never_shows_nan() -> None:
@@ -75,7 +84,7 @@ def test_page_link_renders_syncs_and_answers_the_api() -> None:
         while len([kind for kind, _ in sent if kind == "result"]) < 3:
             await asyncio.sleep(0.05)
 
-    asyncio.run(scenario())
+    run(scenario())
     results = {reply["id"]: reply for reply in (json.loads(p) for k, p in sent if k == "result")}
     assert results[1]["result"]["settings"]["steps"] == "200"
     assert "is not a number" in results[1]["result"]["notices"][0]
@@ -97,7 +106,7 @@ def test_page_link_applies_a_change_made_on_the_page() -> None:
                              "new": 1.5}]}
         link.receive_patch(json.dumps(patch))
 
-    asyncio.run(scenario())
+    run(scenario())
     assert lesson.w == 1.5
     assert lesson.loss == pytest.approx(linear.loss_and_gradient(1.5, 0.0, linear.X, linear.Y)[0])
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+import panel as pn
 from bokeh.plotting import figure
 
 INK = "#1f2933"
@@ -23,3 +26,15 @@ def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
     fig.outline_line_color = None
     fig.grid.grid_line_alpha = 0.4
     return fig
+
+
+def unlocked(update: Callable[..., None]) -> Callable[..., None]:
+    """Let a chart update run from a training task: under a Panel server the document is locked
+    outside callbacks; elsewhere (browser worker, notebook) this changes nothing."""
+
+    @wraps(update)
+    def run(*args: Any) -> None:
+        with pn.io.unlocked():
+            update(*args)
+
+    return run

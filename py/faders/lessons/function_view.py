@@ -11,7 +11,7 @@ from bokeh.models import ColumnDataSource
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure
+from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure, unlocked
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
@@ -62,10 +62,11 @@ class FunctionView:
         self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
                                      css_classes=["faders-code"])
 
-        lesson.param.watch(self._on_knobs, ["w", "b"])
-        lesson.param.watch(self._on_trace, ["trace"])
-        lesson.param.watch(self._on_status, ["status"])
-        lesson.param.watch(self._on_inference, ["w", "b", "x_new", "timing", "status"])
+        watch = lesson.param.watch
+        watch(unlocked(self._on_knobs), ["w", "b"])
+        watch(unlocked(self._on_trace), ["trace"])
+        watch(unlocked(self._on_status), ["status"])
+        watch(unlocked(self._on_inference), ["w", "b", "x_new", "timing", "status"])
         self._on_knobs()
         self._on_trace()
         self._on_status()

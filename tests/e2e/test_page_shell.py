@@ -1,0 +1,119 @@
+"""The page around a lesson: first paint, loading progress and failure, URL settings, embedding,
+the postMessage API from a host page, and not one request to another host."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, open_lesson
+
+
+def test_index_lists_the_lesson(guarded: Guarded, base_url: str) -> None:
+    page = guarded.new_page()
+    page.goto(base_url)
+    link = page.get_by_role("link", name="A model is a function")
+    expect(link).to_have_attribute("href", "lessons/function.html")
+    expect(page.get_by_text("Turn two knobs to fit a line")).to_be_visible()
+    page.close()
+
+
+def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
+        guarded: Guarded, base_url: str) -> None:
+    page = guarded.new_page()
+    page.goto(base_url + "lessons/function.html?lr=0.1&steps=200&w=1.5&bogus=7&x=abc",
+              wait_until="domcontentloaded")
+    # Before Python arrives: title, text and the still picture, and a progress bar in megabytes.
+    expect(page.get_by_role("heading", name="A model is a function")).to_be_visible()
+    expect(page.locator("#faders-preview svg")).to_be_visible()
+    assert page.evaluate("document.documentElement.dataset.fadersState") == "loading"
+    expect(page.locator("#faders-bytes")).to_have_text(re.compile(r"[\d.]+ of [\d.]+ MB"))
+    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+                           timeout=READY_TIMEOUT_MS)
+    state = page.evaluate("faders.get()")
+    assert state["settings"] == {"w": "1.5", "b": "0", "lr": "0.1", "steps": "200", "x": "10"}
+    notices = page.locator("#faders-notices")
+    expect(notices).to_contain_text("Ignored unknown setting 'bogus'")
+    expect(notices).to_contain_text("Ignored x='abc': it is not a number; kept 10")
+    # The URL now holds exactly the settings in force, and the embed snippet reproduces them.
+    page.wait_for_function("!location.search.includes('bogus')")
+    snippet = page.locator("#faders-embed-code").input_value()
+    assert snippet.startswith("<iframe src=") and "embed=1" in snippet and "lr=0.1" in snippet
+    page.close()
+
+
+def test_embed_mode_drops_the_site_chrome(guarded: Guarded, base_url: str) -> None:
+    page = open_lesson(guarded, base_url + "lessons/function.html?embed=1")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator("footer")).to_be_hidden()
+    expect(page.locator(".embed-box")).to_be_hidden()
+    expect(page.get_by_role("button", name="Train")).to_be_visible()
+    assert "embed=1" in page.url
+    page.close()
+
+
+HOST_PAGE = """<!doctype html><title>A blog post</title>
+<iframe id="lesson" src="{src}" width="900" height="700"></iframe>
+<script>
+window.events = [];
+addEventListener("message", (e) => {{
+  const m = e.data && e.data.faders; if (m && m.event) events.push(m); }});
+let next = 1;
+window.ask = (method, argument) => new Promise((resolve) => {{
+  const id = next++;
+  const listen = (e) => {{ const m = e.data && e.data.faders;
+    if (m && m.id === id) {{ removeEventListener("message", listen); resolve(m); }} }};
+  addEventListener("message", listen);
+  document.getElementById("lesson").contentWindow.postMessage({{faders: {{id, method, argument}}}}, "*");
+}});
+</script>"""
+
+
+def test_the_api_works_across_an_iframe_from_another_origin(guarded: Guarded, base_url: str) -> None:
+    port = base_url.rstrip("/").rsplit(":", 1)[1]
+    host_url = f"http://localhost:{port}/blog-post.html"  # another origin than 127.0.0.1
+    page = guarded.new_page()
+    page.route(host_url, lambda route: route.fulfill(
+        content_type="text/html",
+        body=HOST_PAGE.format(src=base_url + "lessons/function.html?embed=1&lr=0.1")))
+    page.goto(host_url)
+    page.wait_for_function("events.some((e) => e.event === 'ready')", timeout=READY_TIMEOUT_MS)
+    assert page.evaluate("ask('ready')")["result"] is True
+    assert page.evaluate("ask('get')")["result"]["settings"]["lr"] == "0.1"
+    changed = page.evaluate("ask('set', {steps: 300})")["result"]
+    assert changed["settings"]["steps"] == "300"
+    trained = page.evaluate("ask('run', 'train')")["result"]["results"]
+    assert trained["status"] == "trained" and len(trained["trace"]) == 301
+    assert "Unknown method" in page.evaluate("ask('drop_tables')")["error"]
+    assert page.evaluate("events.some((e) => e.event === 'change')")
+    page.close()
+
+
+def test_a_failed_download_shows_a_readable_error(browser: Browser, base_url: str) -> None:
+    guard = Guarded(browser)
+    guard.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page = guard.new_page()
+    page.goto(base_url + "lessons/function.html")
+    page.wait_for_function("document.documentElement.dataset.fadersState === 'error'",
+                           timeout=READY_TIMEOUT_MS)
+    expect(page.get_by_role("alert")).to_contain_text("The lesson could not start")
+    expect(page.locator("#faders-loader")).to_be_hidden()
+    assert page.evaluate("faders.ready.then(() => 'ok', (e) => e.message)") != "ok"
+    guard.context.close()
+    assert guard.foreign == []
+
+
+@pytest.mark.parametrize("path", ["", "lessons/function.html"])
+def test_no_request_leaves_the_site(browser: Browser, base_url: str, path: str) -> None:
+    guard = Guarded(browser)
+    page = guard.new_page()
+    page.goto(base_url + path)
+    if path:
+        page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+                               timeout=READY_TIMEOUT_MS)
+        page.evaluate("faders.run('train')")
+    guard.context.close()
+    assert guard.local, "nothing was loaded at all"
+    assert guard.foreign == []

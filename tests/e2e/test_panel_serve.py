@@ -1,0 +1,56 @@
+"""The same lesson object under `panel serve`, in Chromium: knobs from the URL, a knob that moves."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def panel_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "panel", "serve", str(ROOT / "py" / "faders" / "app.py"),
+         "--port", str(port), "--address", "127.0.0.1", "--allow-websocket-origin", f"127.0.0.1:{port}"],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "py")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/app"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lr=0.1&w=1&nonsense=1")
+    expect(page.get_by_text("Ignored unknown setting 'nonsense'")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("pred = 1.00 · x + 0.00")).to_be_visible()
+    page.get_by_role("button", name="Train").click()
+    expect(page.get_by_text("Trained: 1000 steps")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("= 21").first).to_be_visible()
+    context.close()
