@@ -5,6 +5,7 @@ Every request to another host is aborted and recorded; each test module fails if
 
 from __future__ import annotations
 
+import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +71,8 @@ class Guarded:
         page = self.context.new_page()
         page.on("console", lambda message: self.console.append(f"[{message.type}] {message.text}"))
         page.on("pageerror", lambda error: self.console.append(f"[pageerror] {error}"))
+        page.on("worker", lambda worker: worker.on(
+            "console", lambda message: self.console.append(f"[worker {message.type}] {message.text}")))
         return page
 
 
@@ -92,5 +95,19 @@ def open_lesson(guard: Guarded, url: str) -> Page:
         print("\n".join(guard.console[-40:]))
         raise
     state = page.evaluate("document.documentElement.dataset.fadersState")
-    assert state == "ready", f"lesson did not become ready ({state}): " + "\n".join(guard.console[-20:])
+    if state != "ready":
+        detail = page.locator("#faders-error-detail").text_content()
+        pytest.fail(f"lesson did not become ready ({state}): {detail}\n" + "\n".join(guard.console[-20:]))
     return page
+
+
+def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
+    """Poll faders.get() until `predicate` (a JS function of the snapshot) holds; return the snapshot."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        snapshot, done = page.evaluate(f"faders.get().then((s) => [s, Boolean(({predicate})(s))])")
+        if done:
+            return snapshot
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {predicate}: {snapshot['results'].get('status')}")
+        time.sleep(0.1)

@@ -11,9 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from faders.core import linear
-from tests.e2e.conftest import Guarded, open_lesson
-
-TRAIN_TIMEOUT_MS = 60_000
+from tests.e2e.conftest import Guarded, open_lesson, until
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +36,7 @@ def test_ready_shows_the_live_lesson_in_place_of_the_preview(page: Page) -> None
     assert page.evaluate("document.documentElement.dataset.fadersState") == "ready"
     expect(page.locator("#faders-preview")).to_be_hidden()
     expect(page.locator("#faders-loader")).to_be_hidden()
-    expect(live(page).get_by_text("Turn the knobs by hand")).to_be_visible()
+    expect(live(page).get_by_role("heading", name="Turn the knobs by hand")).to_be_visible()
     expect(live(page).get_by_role("button", name="Train")).to_be_enabled()
     state = snapshot(page)
     assert state["settings"] == {"w": "0", "b": "0", "lr": "0.05", "steps": "1000", "x": "10"}
@@ -50,7 +48,7 @@ def test_turning_a_knob_with_the_keyboard_changes_the_line_and_the_loss(page: Pa
     handle.focus()
     for _ in range(10):
         handle.press("ArrowRight")
-    page.wait_for_function("faders.get().then(s => s.results.w > 0)", polling=100)
+    until(page, "(s) => s.results.w > 0")
     state = snapshot(page)
     w = state["results"]["w"]
     expected_loss = linear.loss_and_gradient(w, 0.0, linear.X, linear.Y)[0]
@@ -63,8 +61,7 @@ def test_turning_a_knob_with_the_keyboard_changes_the_line_and_the_loss(page: Pa
 def test_train_fits_the_line_exactly_as_plain_numpy_does(page: Page) -> None:
     live(page).get_by_role("button", name="Train").click()
     expect(live(page).get_by_role("button", name="Stop")).to_be_enabled()
-    page.wait_for_function("faders.get().then(s => s.results.status === 'trained')",
-                           timeout=TRAIN_TIMEOUT_MS, polling=200)
+    until(page, "(s) => s.results.status === 'trained'")
     results = snapshot(page)["results"]
     assert results["w"] == pytest.approx(2.0, abs=1e-6)
     assert results["b"] == pytest.approx(1.0, abs=1e-6)
@@ -84,8 +81,7 @@ def test_train_fits_the_line_exactly_as_plain_numpy_does(page: Page) -> None:
 def test_a_diverging_learning_rate_is_explained_in_words(page: Page) -> None:
     page.evaluate("faders.set({lr: 0.3})")
     live(page).get_by_role("button", name="Train").click()
-    page.wait_for_function("faders.get().then(s => s.results.status === 'diverged')",
-                           timeout=TRAIN_TIMEOUT_MS, polling=200)
+    until(page, "(s) => s.results.status === 'diverged'")
     expect(live(page).get_by_text("Training diverged")).to_be_visible()
     text = page.locator("body").inner_text()
     assert "NaN" not in text and "nan" not in text.split()
@@ -96,13 +92,13 @@ def test_a_diverging_learning_rate_is_explained_in_words(page: Page) -> None:
 def test_stop_and_reset_buttons(page: Page) -> None:
     page.evaluate("faders.set({steps: 10000})")
     live(page).get_by_role("button", name="Train").click()
-    page.wait_for_function("faders.get().then(s => s.results.step > 0)", polling=50)
+    until(page, "(s) => s.results.step > 0")
     live(page).get_by_role("button", name="Stop").click()
-    page.wait_for_function("faders.get().then(s => s.results.status === 'stopped')", polling=100)
+    until(page, "(s) => s.results.status === 'stopped'")
     stopped = snapshot(page)["results"]
     assert 0 < stopped["step"] < 10000
     live(page).get_by_role("button", name="Reset").click()
-    page.wait_for_function("faders.get().then(s => s.results.status === 'idle')", polling=100)
+    until(page, "(s) => s.results.status === 'idle'")
     assert snapshot(page)["results"]["w"] == 0.0
 
 

@@ -154,6 +154,38 @@ function sendEvents(events) {
   worker.postMessage({ type: "patch", payload: JSON.stringify(jsdoc.create_json_patch(events)) });
 }
 
+// Patches from Python are applied event by event, yielding to the browser whenever a batch
+// has taken longer than a frame, so that no change from Python ever blocks the page for long.
+const patchQueue = [];
+let draining = false;
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function queuePatch(patch) {
+  patchQueue.push(patch);
+  if (!draining) drainPatches();
+}
+
+async function drainPatches() {
+  draining = true;
+  let started = performance.now();
+  while (patchQueue.length) {
+    const { events } = patchQueue.shift();
+    for (const event of events) {
+      patching += 1;
+      try {
+        jsdoc.apply_json_patch({ events: [event] }, new Map());
+      } finally {
+        patching -= 1;
+      }
+      if (performance.now() - started > 16) {
+        await nextTask();
+        started = performance.now();
+      }
+    }
+  }
+  draining = false;
+}
+
 async function draw(payload) {
   await new Promise((resolve) =>
     document.readyState === "loading"
@@ -185,13 +217,7 @@ function onWorkerMessage({ data: message }) {
       showProgress({ stage: "render" });
       return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
     case "patch":
-      patching += 1;
-      try {
-        jsdoc.apply_json_patch(JSON.parse(message.payload), new Map());
-      } finally {
-        patching -= 1;
-      }
-      return;
+      return queuePatch(JSON.parse(message.payload));
     case "idle":
       if (queued.length) {
         const events = queued;

@@ -61,12 +61,14 @@ function prefetch(url, sha256) {
     const body = await readCounting(response);
     return { body, type: response.headers.get("content-type") || "" };
   });
-  pending.catch(() => {}); // reported when Pyodide asks for the file
+  // A file that cannot be fetched is fatal: say which, at once, rather than wait for Pyodide.
+  pending.catch((error) => post("error", { message: `Could not download ${url.split("/").pop()}: ${error.message}` }));
   prefetched.set(url, pending);
 }
 
 self.fetch = async (input, init) => {
-  const url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
+  // Pyodide passes URL objects; other callers may pass strings or Requests.
+  const url = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
   const pending = prefetched.get(url);
   if (!pending) return realFetch(input, init);
   prefetched.delete(url);

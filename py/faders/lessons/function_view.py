@@ -15,9 +15,19 @@ from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure, unloc
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
+# Side by side on a wide screen, one under the other on a phone (FlexBox would need nh3).
+WRAP = {"flex-wrap": "wrap", "align-items": "flex-end"}
 SURFACE_RESOLUTION = 100
-ALERT_KIND = {"idle": "secondary", "training": "primary", "stopped": "warning",
-              "trained": "success", "diverged": "danger"}
+CODE_CSS = """
+pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
+      padding: 0.75em 1em; border-radius: 6px; font-size: 12.5px; line-height: 1.45; }
+pre code { white-space: pre; }
+"""
+# The status line's colours: (background, left border). Only inline styles change with the
+# status; swapping an Alert's CSS classes re-renders it, which costs the page a long frame.
+STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
+                  "stopped": ("#fff9db", "#f59f00"), "trained": ("#ebfbee", "#2f9e44"),
+                  "diverged": ("#fff5f5", "#c92a2a")}
 
 
 def loop_source() -> str:
@@ -55,12 +65,12 @@ class FunctionView:
         self.reset_button.on_click(self._reset)
 
         self.readout = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-readout"])
-        self.status = pn.pane.Alert(sizing_mode="stretch_width")
+        self.status = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-status"])
         self.counter = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-counter"])
         self.inference = pn.pane.Markdown(sizing_mode="stretch_width")
         self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
         self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
-                                     css_classes=["faders-code"])
+                                     stylesheets=[CODE_CSS])
 
         watch = lesson.param.watch
         watch(unlocked(self._on_knobs), ["w", "b"])
@@ -139,7 +149,9 @@ class FunctionView:
 
     def _on_status(self, *_: Any) -> None:
         status = self.lesson.status
-        self.status.alert_type = ALERT_KIND[status]
+        background, border = STATUS_COLOURS[status]
+        self.status.styles = {"background": background, "border-left": f"4px solid {border}",
+                              "padding": "0 0.75em", "border-radius": "4px"}
         self.status.object = self.lesson.message()
         training = status == "training"
         frozen = status in ("training", "trained")
@@ -182,13 +194,13 @@ class FunctionView:
                          sizing_mode="stretch_width")
         surface = pn.Column("### The loss surface", self._surface_figure(), self._loss_figure(),
                             min_width=300, sizing_mode="stretch_width")
-        controls = pn.FlexBox(self.rate_slider, self.steps_input, self.train_button,
-                              self.stop_button, self.reset_button, align_items="end")
+        controls = pn.Row(self.rate_slider, self.steps_input, self.train_button, self.stop_button,
+                          self.reset_button, styles=WRAP, sizing_mode="stretch_width")
         training = pn.Column("### 2 · Let training turn them", controls, self.counter, self.status,
                              "#### The loop being run", self.code, sizing_mode="stretch_width")
         inference = pn.Column("### 3 · Training versus inference",
                               "Inference is one forward pass with the knobs as they are.",
                               self.x_input, self.inference, self.cost, sizing_mode="stretch_width")
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [pn.FlexBox(hand, surface, flex_wrap="wrap"), training, inference]
+        parts += [pn.Row(hand, surface, styles=WRAP, sizing_mode="stretch_width"), training, inference]
         return pn.Column(*parts, sizing_mode="stretch_width", css_classes=["faders-lesson"])
