@@ -4,11 +4,13 @@ the postMessage API from a host page, and not one request to another host."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, open_lesson
+from tools.server import start
 
 
 def test_index_lists_the_lesson(guarded: Guarded, base_url: str) -> None:
@@ -71,14 +73,14 @@ window.ask = (method, argument) => new Promise((resolve) => {{
 </script>"""
 
 
-def test_the_api_works_across_an_iframe_from_another_origin(guarded: Guarded, base_url: str) -> None:
-    port = base_url.rstrip("/").rsplit(":", 1)[1]
-    host_url = f"http://localhost:{port}/blog-post.html"  # another origin than 127.0.0.1
+def test_the_api_works_across_an_iframe_from_another_origin(
+        guarded: Guarded, base_url: str, tmp_path: Path) -> None:
+    # The blog post comes from a second server: another origin (port) on the same address.
+    (tmp_path / "blog-post.html").write_text(
+        HOST_PAGE.format(src=base_url + "lessons/function.html?embed=1&lr=0.1"))
+    blog = start(tmp_path)
     page = guarded.new_page()
-    page.route(host_url, lambda route: route.fulfill(
-        content_type="text/html",
-        body=HOST_PAGE.format(src=base_url + "lessons/function.html?embed=1&lr=0.1")))
-    page.goto(host_url)
+    page.goto(f"http://127.0.0.1:{blog.server_port}/blog-post.html")
     page.wait_for_function("events.some((e) => e.event === 'ready')", timeout=READY_TIMEOUT_MS)
     assert page.evaluate("ask('ready')")["result"] is True
     assert page.evaluate("ask('get')")["result"]["settings"]["lr"] == "0.1"
@@ -89,6 +91,7 @@ def test_the_api_works_across_an_iframe_from_another_origin(guarded: Guarded, ba
     assert "Unknown method" in page.evaluate("ask('drop_tables')")["error"]
     assert page.evaluate("events.some((e) => e.event === 'change')")
     page.close()
+    blog.shutdown()
 
 
 def test_a_failed_download_shows_a_readable_error(browser: Browser, base_url: str) -> None:
