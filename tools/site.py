@@ -26,7 +26,7 @@ VERSIONS = {"pyodide": "0.27.7", "python": "3.12.7", "panel": "1.10.0", "bokeh":
 # The Bokeh and Panel JavaScript the lessons use, taken from the verified wheels.
 BOKEH_JS = ["bokeh.min.js", "bokeh-widgets.min.js"]
 PANEL_DIST = f"static/panel/{VERSIONS['panel']}/dist"
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map", ".whl", ".zip"}
 
 
 def build_faders_wheel() -> Path:
@@ -90,7 +90,9 @@ def compress(dist: Path) -> None:
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        for suffix, pack in ((".br", lambda d: brotli.compress(d, quality=11)),
+        # Brotli's best setting is slow on megabytes; one step down loses little.
+        quality = 11 if len(data) < 1_000_000 else 10
+        for suffix, pack in ((".br", lambda d: brotli.compress(d, quality=quality)),
                              (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0))):
             cached = store / (digest + suffix)
             if not cached.exists():

@@ -33,7 +33,9 @@ def _zip_info(name: str) -> zipfile.ZipInfo:
         info.external_attr = (0o40755 << 16) | 0x10  # a directory entry
     else:
         info.external_attr = 0o644 << 16
-        info.compress_type = zipfile.ZIP_DEFLATED
+        # Stored, not deflated: the server's brotli over the whole archive compresses better than
+        # zip's per-file deflate, and Python skips inflating each module on import.
+        info.compress_type = zipfile.ZIP_STORED
     return info
 
 
@@ -53,7 +55,7 @@ def write_zip(dst: Path, members: Iterable[tuple[str, bytes]], *, wheel: bool) -
     dst.parent.mkdir(parents=True, exist_ok=True)
     partial = dst.with_name(dst.name + ".part")
     record_name, lines = None, []
-    with zipfile.ZipFile(partial, "w", compresslevel=9) as out:
+    with zipfile.ZipFile(partial, "w") as out:
         for name, data in members:
             if wheel and name.endswith(".dist-info/RECORD"):
                 record_name = name

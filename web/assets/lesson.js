@@ -210,10 +210,10 @@ async function draw(payload) {
 function onWorkerMessage({ data: message }) {
   switch (message.type) {
     case "progress":
-      if (message.stage === "packages") performance.mark("faders-python");
+      if (message.stage !== "download") performance.mark(`faders-stage-${message.stage}`);
       return showProgress(message);
     case "render":
-      performance.mark("faders-render");
+      performance.mark("faders-document");
       showProgress({ stage: "render" });
       return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
     case "patch":

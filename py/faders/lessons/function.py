@@ -19,7 +19,7 @@ from faders.lessons.base import Lesson
 W_RANGE, B_RANGE = (-1.0, 5.0), (-3.0, 5.0)
 CONTOUR_LEVELS = [0.1, 0.5, 2, 5, 10, 20, 40, 80]
 # Training is drawn in about this many frames, whatever the number of steps.
-FRAMES = 90
+FRAMES = 60
 FRAME_SECONDS = 0.02
 
 PROSE = """
@@ -147,7 +147,7 @@ class FunctionLesson(Lesson):
         self._show_progress(trace)
         if self._stop_requested:
             self.status = "stopped"
-        elif trace[-1].step < self.steps or trace[-1].loss > trace[0].loss:
+        elif trace[-1].step < self.steps or trace[-1].loss > max(trace[0].loss, 1e-12):
             self.status = "diverged"
         else:
             self.status = "trained"
