@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, open_lesson
+from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_lesson
 from tools.server import start
 
 
@@ -120,3 +120,19 @@ def test_no_request_leaves_the_site(browser: Browser, base_url: str, path: str) 
     guard.context.close()
     assert guard.local, "nothing was loaded at all"
     assert guard.foreign == []
+
+
+def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> None:
+    (tmp_path / "courses").mkdir()
+    (tmp_path / "courses" / "faders").symlink_to(DIST, target_is_directory=True)
+    host = start(tmp_path)
+    base = f"http://127.0.0.1:{host.server_port}/courses/faders/"
+    page = guarded.new_page()
+    page.goto(base)
+    page.get_by_role("link", name="A model is a function").click()
+    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+                           timeout=READY_TIMEOUT_MS)
+    assert page.url.startswith(base + "lessons/function.html")
+    assert all("/courses/faders/" in url for url in guarded.local if f":{host.server_port}/" in url)
+    page.close()
+    host.shutdown()
