@@ -81,8 +81,16 @@ def render_pages(dist: Path, scripts: list[str]) -> None:
         target.write_text(html)
 
 
+def packed(data: bytes, suffix: str) -> bytes:
+    """`data` brotli- or gzip-compressed; brotli's best setting is slow on megabytes, one step
+    down loses little."""
+    if suffix == ".br":
+        return brotli.compress(data, quality=11 if len(data) < 1_000_000 else 10)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
 def compress(dist: Path) -> None:
-    """Write .br and .gz beside every text-like file, as static hosts serve them; cached by content."""
+    """Write .br and .gz beside every compressible file, as static hosts serve them; cached by content."""
     store = CACHE / "compressed"
     store.mkdir(parents=True, exist_ok=True)
     for path in sorted(dist.rglob("*")):
@@ -90,13 +98,10 @@ def compress(dist: Path) -> None:
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        # Brotli's best setting is slow on megabytes; one step down loses little.
-        quality = 11 if len(data) < 1_000_000 else 10
-        for suffix, pack in ((".br", lambda d: brotli.compress(d, quality=quality)),
-                             (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0))):
+        for suffix in (".br", ".gz"):
             cached = store / (digest + suffix)
             if not cached.exists():
-                cached.write_bytes(pack(data))
+                cached.write_bytes(packed(data, suffix))
             shutil.copyfile(cached, path.with_name(path.name + suffix))
 
 

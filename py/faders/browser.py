@@ -46,8 +46,7 @@ class PageLink:
         self.doc = Document()
         self.pending: list[Any] = []
         self.tasks: set[asyncio.Task] = set()
-        lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices", "status"]
-                           if "status" in lesson.param else [*lesson.url_names.values(), "notices"])
+        lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices"])
 
     def render(self) -> str:
         """Build the lesson's document; return what the page's Bokeh needs to draw it."""
