@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import inspect
+from functools import partial
 from typing import Any
 
 import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource
+import param
+from bokeh.events import ButtonClick
+from bokeh.layouts import row as bk_row
+from bokeh.models import Button, ColumnDataSource
 
 from faders.core import linear
 from faders.core.linear import X, Y
@@ -57,12 +61,14 @@ class FunctionView:
             lesson.param.learning_rate, label="Learning rate", step=0.001, format="0.000")
         self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, label="Steps", step=100)
         self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, label="New input x", step=1)
-        self.train_button = pn.widgets.Button(label="Train", color="primary")
-        self.stop_button = pn.widgets.Button(label="Stop", disabled=True)
-        self.reset_button = pn.widgets.Button(label="Reset")
-        self.train_button.on_click(self._train)
-        self.stop_button.on_click(self._stop)
-        self.reset_button.on_click(self._reset)
+        # Bokeh's own buttons: toggling `disabled` on them is cheap in the page, where Panel's
+        # button re-renders (tens of milliseconds a time, while training starts and ends).
+        self.train_button = Button(label="Train", button_type="primary", width=90)
+        self.stop_button = Button(label="Stop", disabled=True, width=90)
+        self.reset_button = Button(label="Reset", width=90)
+        for button, action in ((self.train_button, "train"), (self.stop_button, "stop"),
+                               (self.reset_button, "reset")):
+            button.on_event(ButtonClick, partial(self._press, action))
 
         self.readout = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-readout"])
         self.status = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-status"])
@@ -177,14 +183,8 @@ class FunctionView:
 
     # ---- buttons -------------------------------------------------------------------------
 
-    async def _train(self, _: Any) -> None:
-        await self.lesson.run("train")
-
-    async def _stop(self, _: Any) -> None:
-        await self.lesson.run("stop")
-
-    async def _reset(self, _: Any) -> None:
-        await self.lesson.run("reset")
+    def _press(self, action: str, _: Any) -> None:
+        param.parameterized.async_executor(partial(self.lesson.run, action))
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -194,8 +194,10 @@ class FunctionView:
                          sizing_mode="stretch_width")
         surface = pn.Column("### The loss surface", self._surface_figure(), self._loss_figure(),
                             min_width=300, sizing_mode="stretch_width")
-        controls = pn.Row(self.rate_slider, self.steps_input, self.train_button, self.stop_button,
-                          self.reset_button, styles=WRAP, sizing_mode="stretch_width")
+        buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
+                                margin=(18, 10, 5, 10))
+        controls = pn.Row(self.rate_slider, self.steps_input, buttons, styles=WRAP,
+                          sizing_mode="stretch_width")
         training = pn.Column("### 2 · Let training turn them", controls, self.counter, self.status,
                              "#### The loop being run", self.code, sizing_mode="stretch_width")
         inference = pn.Column("### 3 · Training versus inference",
