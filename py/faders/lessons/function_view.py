@@ -84,7 +84,6 @@ class FunctionView:
         watch(unlocked(self._on_status), ["status"])
         watch(unlocked(self._on_inference), ["w", "b", "x_new", "timing", "status"])
         self._on_knobs()
-        self._on_trace()
         self._on_status()
         self._on_inference()
         self.layout = self._layout(with_prose)
@@ -132,14 +131,18 @@ class FunctionView:
         self.line_source.data = {"x": LINE_X, "y": linear.predict(w, b, LINE_X)}
         self.residual_source.data = {"x": X, "y": Y, "pred": linear.predict(w, b, X)}
         self.knob_source.data = {"w": [w], "b": [b]}
+        if not self.lesson.trace:
+            self._on_trace()
         self.readout.object = (f"`pred = {w:.2f} · x + {b:.2f}`  \n"
                                f"**loss** = mean((pred − y)²) = **{format_number(self.lesson.loss)}**")
 
     def _on_trace(self, *_: Any) -> None:
         trace = self.lesson.trace
-        if len(trace) < self.drawn_steps or not trace:
+        if len(trace) < self.drawn_steps or self.drawn_steps == 0:
+            # Before training the loss chart shows where the knobs start, so it is never blank.
+            start = {"step": [0], "loss": [max(self.lesson.loss, 1e-300)]}
             self.path_source.data = {"w": [], "b": []}
-            self.loss_source.data = {"step": [], "loss": []}
+            self.loss_source.data = {"step": [], "loss": []} if trace else start
             self.drawn_steps = 0
         new = trace[self.drawn_steps:]
         if new:
