@@ -89,20 +89,32 @@ def packed(data: bytes, suffix: str) -> bytes:
     return gzip.compress(data, compresslevel=9, mtime=0)
 
 
+def compressed(path: Path, suffix: str = ".br") -> bytes:
+    """`path`'s content compressed, from the cache when this content was compressed before."""
+    data = path.read_bytes()
+    cached = CACHE / "compressed" / (hashlib.sha256(data).hexdigest() + suffix)
+    if not cached.exists():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_bytes(packed(data, suffix))
+    return cached.read_bytes()
+
+
+def note_compressed_sizes(pyodide_dir: Path) -> None:
+    """Add to files.json what each file weighs on the wire, for the loader's progress bar."""
+    listing = pyodide_dir / "files.json"
+    files = json.loads(listing.read_text())
+    for entry in files:
+        entry["compressed"] = len(compressed(pyodide_dir / entry["url"]))
+    listing.write_text(json.dumps(files, indent=1) + "\n")
+
+
 def compress(dist: Path) -> None:
     """Write .br and .gz beside every compressible file, as static hosts serve them; cached by content."""
-    store = CACHE / "compressed"
-    store.mkdir(parents=True, exist_ok=True)
     for path in sorted(dist.rglob("*")):
         if path.suffix not in COMPRESSIBLE or not path.is_file():
             continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
         for suffix in (".br", ".gz"):
-            cached = store / (digest + suffix)
-            if not cached.exists():
-                cached.write_bytes(packed(data, suffix))
-            shutil.copyfile(cached, path.with_name(path.name + suffix))
+            path.with_name(path.name + suffix).write_bytes(compressed(path, suffix))
 
 
 def build(dist: Path = DIST) -> Path:
@@ -115,6 +127,7 @@ def build(dist: Path = DIST) -> Path:
     shutil.rmtree(dist, ignore_errors=True)
     dist.mkdir(parents=True)
     build_pyodide_dir(dist / "pyodide", deps, [wheel])
+    note_compressed_sizes(dist / "pyodide")
     scripts = copy_static_js(deps.pure_wheels, dist)
     shutil.copytree(WEB / "assets", dist / "assets")
     render_pages(dist, scripts)

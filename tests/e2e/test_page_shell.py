@@ -34,6 +34,11 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     expect(page.locator("#faders-bytes")).to_have_text(re.compile(r"[\d.]+ of [\d.]+ MB"))
     page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
                            timeout=READY_TIMEOUT_MS)
+    # The bar counted every byte, and its total is what the server sends, compressed.
+    files = page.request.get(base_url + "pyodide/files.json").json()
+    wire = sum(f["compressed"] for f in files if not f["url"].endswith((".mjs", ".asm.js")))
+    assert page.locator("#faders-bytes").text_content() == f"{wire / 1e6:.1f} of {wire / 1e6:.1f} MB"
+    assert page.locator("#faders-progress").get_attribute("value") == "100"
     state = page.evaluate("faders.get()")
     assert state["settings"] == {"w": "1.5", "b": "0", "lr": "0.1", "steps": "200", "x": "10"}
     notices = page.locator("#faders-notices")

@@ -77,7 +77,7 @@ function showProgress(message) {
   $("faders-progress").value = Math.round(fraction * 100);
   $("faders-stage").textContent = STAGES[stageName] + "…";
   $("faders-bytes").textContent = downloaded.total
-    ? `${MB(downloaded.loaded)} of ${MB(downloaded.total)} MB`
+    ? `${MB(fraction * downloaded.wire)} of ${MB(downloaded.wire)} MB`
     : "";
 }
 

@@ -19,14 +19,16 @@ function send(kind, payload) {
 
 // ---- downloads with progress --------------------------------------------------------------
 
-const download = { loaded: 0, total: 0 };
+// Bytes as unpacked (what fetch sees) give the fraction done; `wire` is what the server sends
+// for the same files, brotli-compressed, which is what the reader is told.
+const download = { loaded: 0, total: 0, wire: 0 };
 let lastReport = 0;
 
 function reportDownload(force = false) {
   const now = performance.now();
   if (force || now - lastReport > 100) {
     lastReport = now;
-    post("progress", { stage: "download", loaded: download.loaded, total: download.total });
+    post("progress", { stage: "download", ...download });
   }
 }
 
@@ -83,11 +85,9 @@ async function startDownloads() {
   ]);
   const sha = new Map(Object.values(lock.packages).map((p) => [p.file_name, p.sha256]));
   for (const file of files) {
+    if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) continue; // scripts, not fetched
     download.total += file.bytes;
-    if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) {
-      download.total -= file.bytes; // loaded as a script, not through fetch
-      continue;
-    }
+    download.wire += file.compressed ?? file.bytes;
     prefetch(PYODIDE_URL + file.url, sha.get(file.url));
   }
   reportDownload(true);
