@@ -70,9 +70,9 @@ class FunctionView:
                                (self.reset_button, "reset")):
             button.on_event(ButtonClick, partial(self._press, action))
 
-        self.readout = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-readout"])
-        self.status = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-status"])
-        self.counter = pn.pane.Markdown(sizing_mode="stretch_width", css_classes=["faders-counter"])
+        self.readout = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.status = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.counter = pn.pane.Markdown(sizing_mode="stretch_width")
         self.inference = pn.pane.Markdown(sizing_mode="stretch_width")
         self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
         self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
@@ -208,4 +208,4 @@ class FunctionView:
                               self.x_input, self.inference, self.cost, sizing_mode="stretch_width")
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
         parts += [pn.Row(hand, surface, styles=WRAP, sizing_mode="stretch_width"), training, inference]
-        return pn.Column(*parts, sizing_mode="stretch_width", css_classes=["faders-lesson"])
+        return pn.Column(*parts, sizing_mode="stretch_width")
