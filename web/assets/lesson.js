@@ -90,12 +90,23 @@ function fail(message) {
   tellHost({ event: "error", message });
 }
 
+// Notices about refused settings (replaced with each change) and problems met after start-up
+// (kept: a failing callback must not take the page down, but the reader should know).
+let settingNotices = [];
+const problems = [];
+
+function showNotices() {
+  const list = $("faders-notices");
+  const texts = [...settingNotices, ...problems];
+  list.replaceChildren(
+    ...texts.map((text) => Object.assign(document.createElement("li"), { textContent: text })),
+  );
+  list.hidden = texts.length === 0;
+}
+
 function problem(message) {
-  // After start-up a failing callback must not take the page down: say so and carry on.
-  const item = document.createElement("li");
-  item.textContent = `Something went wrong in the lesson's Python code: ${message}`;
-  $("faders-notices").append(item);
-  $("faders-notices").hidden = false;
+  problems.push(`Something went wrong in the lesson's Python code: ${message}`);
+  showNotices();
 }
 
 // ---- settings in the URL and the embed snippet --------------------------------------------
@@ -104,11 +115,8 @@ const embedded = new URLSearchParams(location.search).get("embed") === "1";
 let urlTimer = null;
 
 function showSettings({ settings, notices }) {
-  const list = $("faders-notices");
-  list.replaceChildren(
-    ...notices.map((text) => Object.assign(document.createElement("li"), { textContent: text })),
-  );
-  list.hidden = notices.length === 0;
+  settingNotices = notices;
+  showNotices();
   const query = new URLSearchParams(settings);
   if (embedded) query.set("embed", "1");
   clearTimeout(urlTimer);

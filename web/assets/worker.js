@@ -79,19 +79,19 @@ self.fetch = async (input, init) => {
 };
 
 async function startDownloads() {
-  const [files, lock] = await Promise.all([
-    realFetch(PYODIDE_URL + "files.json").then((r) => r.json()),
-    realFetch(PYODIDE_URL + "pyodide-lock.json").then((r) => r.json()),
-  ]);
+  const files = await realFetch(PYODIDE_URL + "files.json").then((r) => r.json());
+  // The lock comes first: it holds the sha256 of every package file. Pyodide reads the same copy.
+  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
+  prefetch(lockUrl);
+  const lock = JSON.parse(await (await prefetched.get(lockUrl)).body.text());
   const sha = new Map(Object.values(lock.packages).map((p) => [p.file_name, p.sha256]));
   for (const file of files) {
     if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) continue; // scripts, not fetched
     download.total += file.bytes;
     download.wire += file.compressed ?? file.bytes;
-    prefetch(PYODIDE_URL + file.url, sha.get(file.url));
+    if (PYODIDE_URL + file.url !== lockUrl) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
   }
   reportDownload(true);
-  return lock;
 }
 
 // ---- start-up -----------------------------------------------------------------------------
