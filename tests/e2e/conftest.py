@@ -50,8 +50,8 @@ def browser() -> Iterator[Browser]:
 class Guarded:
     """A browser context that refuses and records every request to a host other than this one."""
 
-    def __init__(self, browser: Browser) -> None:
-        self.context: BrowserContext = browser.new_context()
+    def __init__(self, browser: Browser, **context_options: object) -> None:
+        self.context: BrowserContext = browser.new_context(**context_options)
         self.foreign: list[str] = []
         self.local: list[str] = []
         self.console: list[str] = []

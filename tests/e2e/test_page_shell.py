@@ -141,3 +141,12 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     assert all("/courses/faders/" in url for url in guarded.local if f":{host.server_port}/" in url)
     page.close()
     host.shutdown()
+
+
+def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
+    guard = Guarded(browser, viewport={"width": 390, "height": 844})
+    page = open_lesson(guard, base_url + "lessons/function.html")
+    page.wait_for_timeout(500)  # let Bokeh finish its layout
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    guard.context.close()
+    assert guard.foreign == []

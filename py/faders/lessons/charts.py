@@ -17,7 +17,8 @@ MUTED = "#868e96"
 
 def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
     """A figure without toolbar clutter that stretches to its column's width."""
-    fig = figure(title=title, height=options.pop("height", 280), sizing_mode="stretch_width",
+    # A small natural width, so the figure stretches on a laptop and still fits a phone.
+    fig = figure(title=title, height=options.pop("height", 280), width=300, sizing_mode="stretch_width",
                  toolbar_location=None, tools="", **options)
     fig.xaxis.axis_label = x_label
     fig.yaxis.axis_label = y_label

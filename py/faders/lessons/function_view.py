@@ -19,8 +19,13 @@ from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure, unloc
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
-# Side by side on a wide screen, one under the other on a phone (FlexBox would need nh3).
-WRAP = {"flex-wrap": "wrap", "align-items": "flex-end"}
+# Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
+# Panel gives a row the sum of its children's widths as its minimum, which would keep it from
+# wrapping on a phone; these inline styles let rows wrap and containers shrink.
+SHRINKS = {"min-width": "0"}
+WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
+        "column-gap": "24px"}
+WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
 SURFACE_RESOLUTION = 100
 CODE_CSS = """
 pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
@@ -76,7 +81,8 @@ class FunctionView:
         self.inference = pn.pane.Markdown(sizing_mode="stretch_width")
         self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
         self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
-                                     stylesheets=[CODE_CSS])
+                                     stylesheets=[CODE_CSS],
+                                     styles={"min-width": "0", "max-width": "100%", "overflow-x": "auto"})
 
         watch = lesson.param.watch
         watch(unlocked(self._on_knobs), ["w", "b"])
@@ -193,19 +199,21 @@ class FunctionView:
 
     def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
         hand = pn.Column("### 1 · Turn the knobs by hand", self.w_slider, self.b_slider,
-                         self.readout, self._fit_figure(), min_width=300,
+                         self.readout, self._fit_figure(), styles=WRAPPED,
                          sizing_mode="stretch_width")
         surface = pn.Column("### The loss surface", self._surface_figure(), self._loss_figure(),
-                            min_width=300, sizing_mode="stretch_width")
+                            styles=WRAPPED, sizing_mode="stretch_width")
         buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
                                 margin=(18, 10, 5, 10))
         controls = pn.Row(self.rate_slider, self.steps_input, buttons, styles=WRAP,
                           sizing_mode="stretch_width")
         training = pn.Column("### 2 · Let training turn them", controls, self.counter, self.status,
-                             "#### The loop being run", self.code, sizing_mode="stretch_width")
+                             "#### The loop being run", self.code, sizing_mode="stretch_width",
+                             styles=SHRINKS)
         inference = pn.Column("### 3 · Training versus inference",
                               "Inference is one forward pass with the knobs as they are.",
-                              self.x_input, self.inference, self.cost, sizing_mode="stretch_width")
+                              self.x_input, self.inference, self.cost, sizing_mode="stretch_width",
+                              styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
         parts += [pn.Row(hand, surface, styles=WRAP, sizing_mode="stretch_width"), training, inference]
-        return pn.Column(*parts, sizing_mode="stretch_width")
+        return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
