@@ -14,6 +14,7 @@ from pathlib import Path
 import brotli
 import jinja2
 import markdown
+from markupsafe import Markup
 
 from faders.lessons import LESSONS
 from tools.prerender import PREVIEWS
@@ -72,10 +73,10 @@ def render_pages(dist: Path, scripts: list[str]) -> None:
     for lesson in lessons:
         html = page.render(
             lesson=lesson, scripts=scripts, versions=VERSIONS,
-            page_json=jinja2.utils.markupsafe.Markup(
+            page_json=Markup(
                 json.dumps({"slug": lesson.slug, "title": lesson.title}).replace("</", "<\\/")),
-            prose_html=jinja2.utils.markupsafe.Markup(markdown.markdown(lesson.prose)),
-            preview_svg=jinja2.utils.markupsafe.Markup(PREVIEWS[lesson.slug]()))
+            prose_html=Markup(markdown.markdown(lesson.prose)),
+            preview_svg=Markup(PREVIEWS[lesson.slug]()))
         target = dist / "lessons" / f"{lesson.slug}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
