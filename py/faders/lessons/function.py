@@ -68,7 +68,6 @@ class FunctionLesson(Lesson):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._stop_requested = False
-        self._training: asyncio.Future | None = None
 
     # ---- numbers -------------------------------------------------------------------------
 
