@@ -11,7 +11,7 @@ import panel as pn
 import param
 from bokeh.events import ButtonClick
 from bokeh.layouts import row as bk_row
-from bokeh.models import Button, ColumnDataSource
+from bokeh.models import Button, ColumnDataSource, Range1d
 
 from faders.core import linear
 from faders.core.linear import X, Y
@@ -75,10 +75,12 @@ class FunctionView:
                                (self.reset_button, "reset")):
             button.on_event(ButtonClick, partial(self._press, action))
 
-        self.readout = pn.pane.Markdown(sizing_mode="stretch_width")
+        # Readouts that change on every frame of training get a fixed height, so a new text
+        # redraws only itself and not the layout of the whole page.
+        self.readout = pn.pane.Markdown(sizing_mode="stretch_width", height=50)
         self.status = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.counter = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.inference = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.counter = pn.pane.Markdown(sizing_mode="stretch_width", height=30)
+        self.inference = pn.pane.Markdown(sizing_mode="stretch_width", height=30)
         self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
         self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
                                      stylesheets=[CODE_CSS],
@@ -89,6 +91,7 @@ class FunctionView:
         watch(unlocked(self._on_trace), ["trace"])
         watch(unlocked(self._on_status), ["status"])
         watch(unlocked(self._on_inference), ["w", "b", "x_new", "timing", "status"])
+        self.loss_figure = self._loss_figure()
         self._on_knobs()
         self._on_status()
         self._on_inference()
@@ -125,10 +128,27 @@ class FunctionView:
         return fig
 
     def _loss_figure(self) -> Any:
+        # Ranges set by hand, in whole decades: an auto-ranging axis would re-lay out the chart
+        # on every frame of training, which costs the page long frames.
         fig = plain_figure("Loss while training (log scale)", "step", "loss", y_axis_type="log",
-                           height=240)
+                           height=240, x_range=Range1d(0, self.lesson.steps),
+                           y_range=Range1d(*self.decades([self.lesson.loss])))
         fig.line("step", "loss", source=self.loss_source, color=ACCENT, line_width=2)
         return fig
+
+    @staticmethod
+    def decades(losses: list[float]) -> tuple[float, float]:
+        """The whole decades around some losses: the loss chart's vertical range."""
+        low = max(min(losses), 1e-300)
+        return 10.0 ** np.floor(np.log10(low)), 10.0 ** (np.floor(np.log10(max(losses, default=1))) + 1)
+
+    def _fit_loss_ranges(self, losses: list[float]) -> None:
+        low, high = self.decades(losses)
+        y_range, x_range = self.loss_figure.y_range, self.loss_figure.x_range
+        if (y_range.start, y_range.end) != (low, high):
+            y_range.update(start=low, end=high)
+        if x_range.end != self.lesson.steps:
+            x_range.end = self.lesson.steps
 
     # ---- reactions to the lesson ---------------------------------------------------------
 
@@ -150,6 +170,8 @@ class FunctionView:
             self.path_source.data = {"w": [], "b": []}
             self.loss_source.data = {"step": [], "loss": []} if trace else start
             self.drawn_steps = 0
+            if not trace:
+                self._fit_loss_ranges(start["loss"])
         new = trace[self.drawn_steps:]
         if new:
             self.path_source.stream({"w": [s.w for s in new], "b": [s.b for s in new]})
@@ -157,6 +179,7 @@ class FunctionView:
             self.loss_source.stream({"step": [s.step for s in new],
                                      "loss": [max(s.loss, 1e-300) for s in new]})
             self.drawn_steps = len(trace)
+            self._fit_loss_ranges([s.loss for s in trace])
         last = trace[-1] if trace else None
         self.counter.object = (f"Step **{last.step:,}** of {self.lesson.steps:,} · loss "
                                f"**{format_number(last.loss)}**" if last else
@@ -177,6 +200,8 @@ class FunctionView:
 
     def _on_inference(self, *_: Any) -> None:
         lesson = self.lesson
+        if lesson.status == "training":
+            return  # inference is for knobs at rest; the status change at the end redraws it
         self.inference.object = (
             f"pred = {lesson.w:.2f} × {lesson.x_new:g} + {lesson.b:.2f} = "
             f"**{format_number(lesson.prediction)}**")
@@ -201,7 +226,7 @@ class FunctionView:
         hand = pn.Column("### 1 · Turn the knobs by hand", self.w_slider, self.b_slider,
                          self.readout, self._fit_figure(), styles=WRAPPED,
                          sizing_mode="stretch_width")
-        surface = pn.Column("### The loss surface", self._surface_figure(), self._loss_figure(),
+        surface = pn.Column("### The loss surface", self._surface_figure(), self.loss_figure,
                             styles=WRAPPED, sizing_mode="stretch_width")
         buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
                                 margin=(18, 10, 5, 10))
