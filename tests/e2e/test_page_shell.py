@@ -150,3 +150,15 @@ def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     guard.context.close()
     assert guard.foreign == []
+
+
+def test_a_download_that_hangs_ends_in_a_readable_error(browser: Browser, base_url: str) -> None:
+    guard = Guarded(browser)
+    guard.context.route("**/panel-*.whl", lambda route: None)  # never answered
+    page = guard.new_page()
+    page.goto(base_url + "lessons/function.html")
+    page.wait_for_function("document.documentElement.dataset.fadersState === 'error'",
+                           timeout=READY_TIMEOUT_MS)
+    expect(page.get_by_role("alert")).to_contain_text("Loading has stalled")
+    guard.context.close()
+    assert guard.foreign == []

@@ -70,7 +70,20 @@ const STAGES = {
 let downloaded = { loaded: 0, total: 0 };
 let stageName = "download";
 
+// Silence from the worker for this long while loading means something hangs (a request that
+// never completes, a stuck import): say so rather than leave the bar waiting forever.
+const STALL_MS = 30_000;
+let lastSignOfLife = performance.now();
+const stallWatch = setInterval(() => {
+  if (root.dataset.fadersState !== "loading") return clearInterval(stallWatch);
+  if (performance.now() - lastSignOfLife > STALL_MS) {
+    clearInterval(stallWatch);
+    fail("Loading has stalled: nothing has arrived for 30 seconds. Check your connection.");
+  }
+}, 1000);
+
 function showProgress(message) {
+  lastSignOfLife = performance.now();
   if (message.stage === "download") downloaded = message;
   else stageName = message.stage;
   const fraction = downloaded.total ? Math.min(1, downloaded.loaded / downloaded.total) : 0;
