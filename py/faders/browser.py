@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import param
@@ -45,7 +46,6 @@ class PageLink:
         self.send = send
         self.doc = Document()
         self.pending: list[Any] = []
-        self.tasks: set[asyncio.Task] = set()
         lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices"])
 
     def render(self) -> str:
@@ -75,9 +75,7 @@ class PageLink:
 
     def call(self, call_id: int, method: str, argument_json: str) -> None:
         """Answer one automation API call; the reply goes out as a 'result' message."""
-        task = asyncio.ensure_future(self._answer(call_id, method, json.loads(argument_json)))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        run_async(partial(self._answer, call_id, method, json.loads(argument_json)))
 
     async def _answer(self, call_id: int, method: str, argument: Any) -> None:
         try:

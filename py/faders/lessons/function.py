@@ -115,6 +115,11 @@ class FunctionLesson(Lesson):
             return "Training: forward pass, loss, gradient, update, again and again."
         return "Turn the knobs by hand, or press Train."
 
+    @property
+    def frozen(self) -> bool:
+        """The knobs cannot be turned (nor training started): training runs, or has finished."""
+        return self.status in ("training", "trained")
+
     def locked(self) -> dict[str, str]:
         if self.status == "training":
             reason = "Training is running; press Stop first."
@@ -128,7 +133,7 @@ class FunctionLesson(Lesson):
 
     async def do_train(self) -> None:
         """Run gradient descent from the current knobs, drawing the knobs as they move."""
-        if self.status in ("training", "trained"):
+        if self.frozen:
             return
         self._stop_requested = False
         self.trace = []
@@ -163,9 +168,10 @@ class FunctionLesson(Lesson):
         self.param.update(w=0.0, b=0.0, trace=[], timing={}, status="idle")
 
     def _show_progress(self, trace: list[linear.Step]) -> None:
+        # A diverging run can leave the knobs' range; the trace keeps the true values.
         last = trace[-1]
-        self.param.update(w=float(np.clip(last.w, -100, 100)), b=float(np.clip(last.b, -100, 100)),
-                          trace=list(trace))
+        self.param.update(w=float(np.clip(last.w, *self.param.w.bounds)),
+                          b=float(np.clip(last.b, *self.param.b.bounds)), trace=list(trace))
 
     def measure_cost(self, start: linear.Step) -> dict[str, float]:
         """Time the whole training run (no drawing) against one inference, in this runtime."""

@@ -191,8 +191,7 @@ class FunctionView:
         self.status.styles = {"background": background, "border-left": f"4px solid {border}",
                               "padding": "0 0.75em", "border-radius": "4px"}
         self.status.object = self.lesson.message()
-        training = status == "training"
-        frozen = status in ("training", "trained")
+        training, frozen = status == "training", self.lesson.frozen
         self.w_slider.disabled = self.b_slider.disabled = frozen
         self.rate_slider.disabled = self.steps_input.disabled = training
         self.train_button.disabled = frozen
