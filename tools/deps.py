@@ -253,3 +253,8 @@ def fetch_all(cache_dir: Path = ROOT / ".cache") -> Deps:
     _say(f"verified Pyodide {core['version']} core, {len(compiled)} compiled and {len(pure)} pure wheels")
     return Deps(pyodide_dir=pyodide_dir, core_files=core_files, lock=lock,
                 compiled_wheels=compiled, pure_wheels=pure, cache_dir=cache)
+
+
+def fetch_test_wheels(cache_dir: Path = ROOT / ".cache") -> list[Path]:
+    """The test-only pure wheels (pytest, hypothesis, ...) that run the core suite inside Pyodide."""
+    return fetch_pure_wheels(load_manifest().get("test_wheel", []), cache_dir.resolve())

@@ -1,0 +1,80 @@
+"""Polynomial regression in one input, pred = c₀ + c₁x + c₂x² + … + c_d·x^d, fitted in closed form.
+
+The degree d is the capacity knob of the bias–variance lesson; ridge is its regularisation knob.
+Inputs are meant to lie in [-1, 1], where the powers of x stay between -1 and 1 and fits remain
+accurate up to degree 15 or so; far outside that range high powers swamp the low ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class PolynomialFit:
+    """A fitted polynomial: coefficients c₀, c₁, …, c_d (the constant first) and the ridge used."""
+
+    coefficients: np.ndarray
+    ridge: float = 0.0
+
+    @property
+    def degree(self) -> int:
+        return len(self.coefficients) - 1
+
+
+def _one_input(x: np.ndarray | float) -> np.ndarray:
+    """Accept x as a number, shape (n,) or shape (n, 1) (a dataset's x); return shape (n,)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim == 2 and x.shape[1] == 1:
+        return x[:, 0]
+    if x.ndim > 1:
+        raise ValueError(f"a polynomial here takes one input: x of shape (n,) or (n, 1), got {x.shape}")
+    return np.atleast_1d(x)
+
+
+def polynomial_features(x: np.ndarray | float, degree: int) -> np.ndarray:
+    """The columns 1, x, x², …, x^degree side by side: shape (n, degree + 1)."""
+    if degree < 0:
+        raise ValueError(f"degree cannot be negative, got {degree}")
+    return np.vander(_one_input(x), degree + 1, increasing=True)
+
+
+def fit_polynomial(x: np.ndarray, y: np.ndarray, degree: int, ridge: float = 0.0) -> PolynomialFit:
+    """The coefficients that minimise  Σ (pred - y)²  +  ridge · (c₁² + c₂² + … + c_d²).
+
+    The penalty is on the sum of squared errors, not their mean, so its pull weakens as data grows.
+    The constant c₀ is left out of it: shrinking c₀ would only drag the curve toward y = 0, not
+    make it any simpler. Solved as one least-squares problem: under the features sit rows
+    √ridge · (0, …, 1, …, 0) with target 0, whose squared errors are exactly the penalty. lstsq
+    (SVD) avoids forming XᵀX, which would square the conditioning of high powers of x.
+    With ridge = 0 and fewer points than coefficients, the answer is the exact fit whose
+    coefficients have the smallest norm.
+    """
+    if ridge < 0:
+        raise ValueError(f"ridge cannot be negative, got {ridge}")
+    features = polynomial_features(x, degree)
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    if len(y) != len(features):
+        raise ValueError(f"x has {len(features)} points but y has {len(y)}")
+    penalty_rows = np.sqrt(ridge) * np.eye(degree + 1)[1:]  # no row for c₀
+    design = np.vstack([features, penalty_rows])
+    targets = np.concatenate([y, np.zeros(degree)])
+    coefficients, *_ = np.linalg.lstsq(design, targets, rcond=None)
+    return PolynomialFit(coefficients=coefficients, ridge=float(ridge))
+
+
+def predict(fit: PolynomialFit, x: np.ndarray | float) -> np.ndarray:
+    """The fitted polynomial at each x: shape (n,)."""
+    return polynomial_features(x, fit.degree) @ fit.coefficients
+
+
+def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """The average of the squared differences."""
+    return float(np.mean((np.asarray(y_pred) - np.asarray(y_true)) ** 2))
+
+
+def evaluate(fit: PolynomialFit, x: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of the fit on data (x, y): the train or test error of the lesson."""
+    return mean_squared_error(np.asarray(y).reshape(-1), predict(fit, x))
