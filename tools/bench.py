@@ -1,4 +1,5 @@
-"""The benchmark table: cold loads of a lesson in headless Chromium, and its Train run.
+"""The benchmark table: cold loads of a lesson in headless Chromium, its Train run, and the MLP
+training throughput of faders.core in CPython and in Pyodide.
 
 Figures are medians of three cold loads, each in a fresh browser context (empty cache).
 Bytes are counted by the server as it sends them, so they include the worker's downloads.
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,14 +63,47 @@ def cold_load(browser, server, url: str) -> dict[str, float]:  # type: ignore[no
             "train_compute_ms": timing["train_ms"], "inference_us": timing["inference_us"]}
 
 
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
+    width = max(len(r[0]) for r in rows)
+    for name, value, target in rows:
+        print(f"  {name:<{width}}  {value:>14}  {('target ' + target) if target else ''}")
+
+
+def core_throughput(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    """MLP training throughput in CPython and in Pyodide (same code, same data), and their ratio."""
+    from faders.benchmarks import core_benchmarks
+
+    native = core_benchmarks()
+    context = browser.new_context()
+    page = context.new_page()
+    start_pyodide(page, base_url, ["numpy", "faders"])
+    in_browser = run_python(page, "import json\nfrom faders.benchmarks import core_benchmarks\n"
+                                  "json.dumps(core_benchmarks())")
+    context.close()
+    print("\nfaders.core MLP training (tanh, SGD), examples per second, median of 3 one-second runs")
+    print(f"  {'network':<12} {'examples':>8} {'batch':>5} {'CPython':>10} {'Pyodide':>10} {'ratio':>6}")
+    for cpython, pyodide in zip(native, in_browser, strict=True):
+        sizes = "-".join(str(size) for size in cpython["layer_sizes"])
+        ratio = cpython["examples_per_second"] / pyodide["examples_per_second"]
+        print(f"  {sizes:<12} {cpython['examples']:>8} {cpython['batch_size']:>5} "
+              f"{cpython['examples_per_second']:>10,.0f} {pyodide['examples_per_second']:>10,.0f} "
+              f"{ratio:>5.1f}×")
+
+
 def main() -> int:
     server = start(DIST)
-    url = f"http://127.0.0.1:{server.server_port}/lessons/function.html"
+    base_url = f"http://127.0.0.1:{server.server_port}/"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        runs = [cold_load(browser, server, url) for _ in range(RUNS)]
+        runs = [cold_load(browser, server, base_url + "lessons/function.html") for _ in range(RUNS)]
+        print_load_table(runs)
+        core_throughput(browser, base_url)
         browser.close()
     server.shutdown()
+    return 0
+
+
+def print_load_table(runs: list[dict[str, float]]) -> None:
     median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     plain, smallest = dist_size()
     rows = [
@@ -86,7 +121,4 @@ def main() -> int:
     ]
     print(f"\nLesson `function`, headless Chromium, median of {RUNS} cold loads "
           f"(ready per run: {', '.join(f'{r['ready_s']:.2f}' for r in runs)} s)")
-    width = max(len(r[0]) for r in rows)
-    for name, value, target in rows:
-        print(f"  {name:<{width}}  {value:>14}  {('target ' + target) if target else ''}")
-    return 0
+    print_rows(rows)

@@ -30,7 +30,7 @@ def test_shapes_dtypes_and_kind(name: str) -> None:
     assert data.x.dtype == np.float64
     if name in CLASSIFICATION:
         assert data.kind == "classification"
-        assert data.y.dtype == np.int64
+        assert data.y.dtype == np.intp
         assert set(np.unique(data.y)) <= {0, 1}
     else:
         assert data.kind == "regression"
@@ -104,7 +104,7 @@ def test_1d_noise_is_the_standard_deviation_of_the_added_gaussian() -> None:
 def test_circle_labels_match_the_radius() -> None:
     data = make_dataset("circle", 500, 0.0, 1)
     radius = np.hypot(data.x[:, 0], data.x[:, 1])
-    assert np.array_equal(data.y, (radius < 3).astype(np.int64))
+    assert np.array_equal(data.y, (radius < 3).astype(np.intp))
     assert radius[data.y == 1].max() < 3
     assert radius[data.y == 0].min() >= 4.2 and radius.max() <= 6
 
@@ -117,7 +117,7 @@ def test_circle_noise_flips_some_labels_near_the_gap_but_not_most() -> None:
 
 def test_xor_labels_match_the_sign_of_the_product() -> None:
     data = make_dataset("xor", 500, 0.0, 2)
-    assert np.array_equal(data.y, (data.x[:, 0] * data.x[:, 1] > 0).astype(np.int64))
+    assert np.array_equal(data.y, (data.x[:, 0] * data.x[:, 1] > 0).astype(np.intp))
     assert np.abs(data.x).min() >= 0.3 and np.abs(data.x).max() <= 6
     quadrant = (data.x[:, 0] > 0) * 2 + (data.x[:, 1] > 0)
     assert set(quadrant.tolist()) == {0, 1, 2, 3}

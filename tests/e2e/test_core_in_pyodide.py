@@ -6,9 +6,12 @@ computations give the same numbers.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page
 
@@ -22,17 +25,37 @@ IN_BROWSER = "/home/pyodide/core"
 RUN_SUITE = f"""
 import json, pytest
 
-outcomes = {{}}
+outcomes, failures = {{}}, {{}}
 
 class Record:
     def pytest_runtest_logreport(self, report):
         if report.when == "call" or report.outcome != "passed":
             outcomes[report.nodeid] = report.outcome
+        if report.failed:
+            failures[report.nodeid] = str(report.longrepr)[-1500:]
 
 code = pytest.main(["-q", "-p", "no:cacheprovider", "--capture=sys", "-W", "error",
                     "{IN_BROWSER}"], plugins=[Record()])
-json.dumps({{"exit_code": int(code), "outcomes": outcomes}})
+json.dumps({{"exit_code": int(code), "outcomes": outcomes, "failures": failures}})
 """
+
+
+FINGERPRINT = f"""
+import json, sys
+sys.path.insert(0, "{IN_BROWSER}")
+from fingerprint import fingerprint
+json.dumps(fingerprint())
+"""
+# Only libm's last-bit rounding (exp, sin, ...) may differ between the two builds of numpy.
+RELATIVE_TOLERANCE = 1e-9
+
+
+def cpython_fingerprint() -> dict:
+    spec = importlib.util.spec_from_file_location("fingerprint", CORE_TESTS / "fingerprint.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return json.loads(json.dumps(module.fingerprint()))  # the same JSON round trip as the browser's
 
 
 def cpython_test_ids() -> set[str]:
@@ -57,9 +80,21 @@ def test_core_suite_passes_in_pyodide(pyodide_page: Page) -> None:
     result = run_python(pyodide_page, RUN_SUITE)
     outcomes = result["outcomes"]
     failed = {test: outcome for test, outcome in outcomes.items() if outcome != "passed"}
-    assert failed == {}, f"core tests that did not pass in Pyodide: {failed}"
+    details = "\n\n".join(f"{test}:\n{text}" for test, text in list(result["failures"].items())[:3])
+    assert failed == {}, f"core tests that did not pass in Pyodide: {failed}\n{details}"
     assert result["exit_code"] == 0
     ran = {test.removeprefix("core/") for test in outcomes}
     expected = cpython_test_ids()
     assert expected, "CPython collected no core tests"
     assert ran == expected, f"only in CPython: {expected - ran}; only in Pyodide: {ran - expected}"
+
+
+def test_core_numbers_agree_with_cpython(pyodide_page: Page) -> None:
+    in_browser, native = run_python(pyodide_page, FINGERPRINT), cpython_fingerprint()
+    assert in_browser.keys() == native.keys()
+    for key, expected in native.items():
+        got = in_browser[key]
+        if isinstance(expected, str) or all(isinstance(v, int) for v in expected):
+            assert got == expected, key
+        else:
+            np.testing.assert_allclose(got, expected, rtol=RELATIVE_TOLERANCE, atol=1e-15, err_msg=key)

@@ -75,7 +75,8 @@ def _start(n: int, noise: float, seed: int | np.random.Generator) -> np.random.G
 def _shuffled(rng: np.random.Generator, points: np.ndarray, labels: np.ndarray) -> Dataset:
     """The classes are built in alternation; shuffling makes any first few points a fair sample."""
     order = rng.permutation(len(labels))
-    return Dataset(points[order], labels[order].astype(np.int64), "classification")
+    # intp, numpy's index type (32 bits in WebAssembly), so labels can index and be counted anywhere.
+    return Dataset(points[order], labels[order].astype(np.intp), "classification")
 
 
 def _nudges(rng: np.random.Generator, n: int, noise: float) -> np.ndarray:
