@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from faders.core import datasets, knn, linear, polynomial, scale, softmax
+from faders.core import datasets, knn, language_model, linear, polynomial, scale, softmax
 from faders.core.mlp import MLP
 from faders.core.optimizers import make_optimizer
 from faders.core.training import accuracy, train
@@ -58,4 +58,11 @@ def fingerprint() -> dict[str, list[float] | list[int] | str]:
     result["entropy"] = [softmax.entropy(softmax.softmax(logits))]
     result["samples"] = softmax.sample(softmax.softmax(logits, 2.0), 200, seed=11).tolist()
     result["parameter counts"] = [scale.parameter_count(p.config) for p in scale.PRESETS.values()]
+    text = "a model is a function with knobs. training turns the knobs until the output fits. " * 4
+    vocabulary = language_model.Vocabulary.from_text(text)
+    bigram = language_model.BigramModel.fit(vocabulary.encode(text), vocabulary)
+    char_mlp = language_model.CharMLP(vocabulary, context=3, hidden=16, seed=12)
+    result["char mlp losses"] = [epoch.loss for epoch in char_mlp.train(text, epochs=5, seed=13)]
+    result["bigram loss"] = [bigram.loss(vocabulary.encode(text))]
+    result["generated"] = language_model.generate(char_mlp, "a mod", 40, temperature=0.8, seed=14)
     return result
