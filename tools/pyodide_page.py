@@ -16,8 +16,13 @@ from playwright.sync_api import Page, Route
 EXTRA_PATH = "__extra__"
 
 START_JS = """
-async ({ packages, wheels, files }) => {
+async ({ packages, wheels, files, gpu }) => {
   const indexURL = new URL("pyodide/", document.baseURI).href;
+  if (gpu) {
+    // The site's WebGPU glue, as the lesson worker uses it: Python imports it as `faders_gpu`.
+    const { createGpu } = await import(new URL("assets/gpu.js", document.baseURI).href);
+    window.fadersGpu = await createGpu(new URL("assets/matmul.wgsl", document.baseURI).href);
+  }
   const { loadPyodide } = await import(indexURL + "pyodide.mjs");
   const pyodide = await loadPyodide({ indexURL, lockFileURL: indexURL + "pyodide-lock.json" });
   await pyodide.loadPackage(packages, { messageCallback: () => {} });
@@ -30,6 +35,7 @@ async ({ packages, wheels, files }) => {
     pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
     pyodide.FS.writeFile(path, text);
   }
+  if (gpu) pyodide.registerJsModule("faders_gpu", { gpu: window.fadersGpu });
   window.pyodide = pyodide;
   return pyodide.runPython("import sys; sys.version");
 }
@@ -37,10 +43,11 @@ async ({ packages, wheels, files }) => {
 
 
 def start_pyodide(page: Page, base_url: str, packages: Iterable[str], wheels: Iterable[Path] = (),
-                  files: dict[str, str] | None = None) -> str:
+                  files: dict[str, str] | None = None, gpu: bool = False) -> str:
     """Open the site's index in `page` and start Pyodide there with `packages` from the site's lock,
     `wheels` unpacked into site-packages and `files` (absolute path -> text) written to its file
-    system. Returns Pyodide's Python version string."""
+    system. With `gpu`, the site's WebGPU glue is started and importable as `faders_gpu` (its
+    `gpu` is gpu.js's createGpu() result). Returns Pyodide's Python version string."""
     by_name = {wheel.name: wheel.read_bytes() for wheel in wheels}
 
     def serve(route: Route) -> None:
@@ -54,7 +61,7 @@ def start_pyodide(page: Page, base_url: str, packages: Iterable[str], wheels: It
     page.goto(base_url + "index.html")
     return page.evaluate(START_JS, {"packages": list(packages),
                                     "wheels": [f"{EXTRA_PATH}/{name}" for name in by_name],
-                                    "files": files or {}})
+                                    "files": files or {}, "gpu": gpu})
 
 
 def run_python(page: Page, code: str) -> Any:

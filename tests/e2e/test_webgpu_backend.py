@@ -1,0 +1,143 @@
+"""The WebGPU backend in Chromium on SwiftShader: products, training and failures against numpy.
+
+Runs in the site's own Pyodide with the site's own kernel and glue (web/assets/gpu.js and
+matmul.wgsl); Python waits for the GPU through WebAssembly stack switching, as in the lessons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS, Guarded
+from tools.pyodide_page import run_python, start_pyodide
+
+SETUP = """
+import json
+import numpy as np
+from faders_gpu import gpu as js_gpu
+from faders.backend import NUMPY
+from faders.backend.webgpu import WebGPUBackend
+from faders.backend.select import SelectingBackend
+from faders.core.datasets import circle
+from faders.core.mlp import MLP
+from faders.core.training import train
+gpu = WebGPUBackend(js_gpu)
+
+def relative_error(got, expected):
+    return float(np.max(np.abs(got - expected)) / max(np.max(np.abs(expected)), 1e-30))
+
+def losses(backend, epochs=6, lose_after=None):
+    data = circle(200, 0.1, seed=1)
+    model = MLP([2, 16, 16, 1], "tanh", seed=2, backend=backend)
+    out = []
+    for epoch in train(model, data.x, 2.0 * data.y - 1.0, epochs, seed=3):
+        out.append(epoch.loss)
+        if epoch.epoch == lose_after:
+            js_gpu.lose()
+    return out
+json.dumps(gpu.adapter)
+"""
+
+
+@pytest.fixture(scope="module")
+def gpu_browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBGPU_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def page(gpu_browser: Browser, base_url: str) -> Iterator[Page]:
+    guard = Guarded(gpu_browser)
+    page = guard.new_page()
+    start_pyodide(page, base_url, ["numpy", "faders"], gpu=True)
+    assert "swiftshader" in run_python(page, SETUP).lower()
+    yield page
+    guard.context.close()
+    assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+
+
+@pytest.mark.parametrize(("m", "k", "n"), [(1, 1, 1), (3, 1000, 1), (3, 1000, 7), (257, 129, 65),
+                                           (65, 257, 129), (130, 3, 70)])
+def test_products_agree_with_numpy_on_awkward_shapes(page: Page, m: int, k: int, n: int) -> None:
+    errors = run_python(page, f"""
+rng = np.random.default_rng({m * k * n})
+a, b = rng.normal(size=({m}, {k})), rng.normal(size=({k}, {n}))
+at, bt = np.ascontiguousarray(a.T), np.ascontiguousarray(b.T)
+json.dumps([relative_error(gpu.matmul(a, b), a @ b),
+            relative_error(gpu.matmul(at, b, transpose_a=True), a @ b),
+            relative_error(gpu.matmul(a, bt, transpose_b=True), a @ b),
+            relative_error(gpu.matmul(at, bt, transpose_a=True, transpose_b=True), a @ b)])
+""")
+    assert max(errors) <= 1e-4, errors
+
+
+def test_arrays_stay_on_the_gpu_between_products(page: Page) -> None:
+    error, shape = run_python(page, """
+rng = np.random.default_rng(5)
+a, b, c = rng.normal(size=(33, 17)), rng.normal(size=(17, 45)), rng.normal(size=(45, 6))
+on_gpu = gpu.product(gpu.product(gpu.upload(a), gpu.upload(b)), gpu.upload(c))  # nothing read yet
+json.dumps([relative_error(on_gpu.numpy(), a @ b @ c), list(on_gpu.shape)])
+""")
+    assert error <= 1e-4
+    assert shape == [33, 6]
+
+
+def test_weights_go_up_once_per_training_step(page: Page) -> None:
+    uploads = run_python(page, """
+count = {"n": 0}
+upload = gpu.upload
+def counting(matrix):
+    count["n"] += 1
+    return upload(matrix)
+gpu.upload = counting
+model = MLP([2, 8, 1], "tanh", seed=0, backend=gpu)
+x = np.random.default_rng(0).normal(size=(10, 2))
+model.forward(x)
+model.backward(np.ones((10, 1)))
+del gpu.upload
+json.dumps(count["n"])
+""")
+    # Forward: x, W1, a1, W2. Backward: dz2 (with W2 reused, transposed on the GPU), a1 reused
+    # (transposed), dz1, x reused (transposed). Without reuse it would be 10 uploads.
+    assert uploads == 6
+
+
+def test_the_mlp_trains_to_the_same_losses_on_both_backends(page: Page) -> None:
+    on_numpy, on_gpu = run_python(page, """
+json.dumps([losses(NUMPY), losses(SelectingBackend(gpu, "webgpu"))])
+""")
+    assert on_gpu == pytest.approx(on_numpy, rel=1e-4)
+    assert on_numpy[-1] < on_numpy[0]
+
+
+def test_calibration_sets_the_threshold_where_the_gpu_wins(page: Page) -> None:
+    timings, threshold = run_python(page, """
+backend = SelectingBackend(gpu, "auto")
+timings = backend.calibrate(sizes=(16, 64, 128), repeats=2)
+json.dumps([[[t.size, t.numpy_seconds, t.webgpu_seconds] for t in timings],
+            None if not np.isfinite(backend.threshold_flops) else backend.threshold_flops])
+""")
+    assert [size for size, *_ in timings] == [16, 64, 128]
+    winning = [size for size, numpy_s, gpu_s in timings if gpu_s < numpy_s]
+    if threshold is None:
+        assert timings[-1][2] >= timings[-1][1]  # the GPU lost at the largest size
+    else:
+        smallest = round((threshold / 2) ** (1 / 3))
+        assert all(size in winning for size, *_ in timings if size >= smallest)
+
+
+def test_a_lost_gpu_mid_training_falls_back_to_numpy_with_a_notice(page: Page) -> None:
+    on_numpy, on_lost, name, notices = run_python(page, """
+backend = SelectingBackend(WebGPUBackend(js_gpu), "webgpu")
+lost = losses(backend, lose_after=2)
+json.dumps([losses(NUMPY), lost, backend.name, backend.notices])
+""")
+    assert len(on_lost) == len(on_numpy) == 6
+    assert on_lost == pytest.approx(on_numpy, rel=1e-4)
+    assert name == "numpy"
+    assert len(notices) == 1 and "stopped working" in notices[0]

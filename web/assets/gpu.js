@@ -1,0 +1,159 @@
+// WebGPU matrix multiplication for the Python in this worker (faders.backend.webgpu).
+//
+// Matrices live in GPU buffers named by small integer handles, so Python can keep arrays on the
+// GPU between products and read a result back only when it needs one. Rows are padded to a
+// multiple of 4 floats (the kernel reads and writes whole vec4s); Python does the padding.
+
+const WORKGROUP_TILE = 64; // rows and columns of C per workgroup (matmul.wgsl)
+
+export async function createGpu(kernelURL) {
+  if (!("gpu" in navigator)) return { available: false, reason: "this browser has no WebGPU" };
+  let adapter;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
+  } catch (error) {
+    return { available: false, reason: `asking for a GPU adapter failed (${error.message})` };
+  }
+  if (!adapter) return { available: false, reason: "WebGPU is present but offers no GPU adapter" };
+  let device;
+  try {
+    device = await adapter.requestDevice({
+      requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+                        maxBufferSize: adapter.limits.maxBufferSize },
+    });
+  } catch (error) {
+    return { available: false, reason: `the GPU device request failed (${error.message})` };
+  }
+  const source = await (await fetch(kernelURL)).text();
+  return new Gpu(adapter, device, source);
+}
+
+function adapterName(adapter) {
+  const info = adapter.info || {};
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter(Boolean);
+  return parts.length ? parts.join(" ") : "unnamed adapter";
+}
+
+class Gpu {
+  constructor(adapter, device, kernelSource) {
+    this.available = true;
+    this.adapter = adapterName(adapter);
+    this.device = device;
+    this.lostReason = null;
+    device.lost.then((info) => { this.lostReason = info.message || "the GPU device was lost"; });
+    const module = device.createShaderModule({ code: kernelSource });
+    this.pipeline = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+    this.transposePipeline = device.createComputePipeline({
+      layout: "auto", compute: { module, entryPoint: "transpose" },
+    });
+    this.buffers = new Map();
+    this.nextHandle = 1;
+    this.maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  }
+
+  get lost() {
+    return this.lostReason !== null;
+  }
+
+  // A zero-filled matrix of rows × (4·cols4) floats on the GPU; returns its handle.
+  create(rows, cols4) {
+    const bytes = Math.max(rows * cols4 * 16, 16);
+    if (bytes > this.maxBytes) throw new Error(`a ${rows}×${cols4 * 4} matrix exceeds this GPU's buffer limit`);
+    const buffer = this.device.createBuffer({
+      size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    const handle = this.nextHandle++;
+    this.buffers.set(handle, { buffer, rows, cols4 });
+    return handle;
+  }
+
+  // Copy float32 data (a typed array, or a Python buffer) into a matrix made by create().
+  write(handle, data) {
+    const { buffer } = this.buffers.get(handle);
+    if (data instanceof Float32Array) {
+      this.device.queue.writeBuffer(buffer, 0, data);
+      return;
+    }
+    const view = data.getBuffer("f32"); // a Python buffer: read it in place, no copy
+    try {
+      this.device.queue.writeBuffer(buffer, 0, view.data);
+    } finally {
+      view.release();
+    }
+  }
+
+  upload(data, rows, cols4) {
+    const handle = this.create(rows, cols4);
+    this.write(handle, data);
+    return handle;
+  }
+
+  release(handle) {
+    const entry = this.buffers.get(handle);
+    if (entry) {
+      entry.buffer.destroy();
+      this.buffers.delete(handle);
+    }
+  }
+
+  // C = A · B for handles a (M×K), b (K×N) into c (M×N); queued, not waited for.
+  matmul(a, b, c, M, K, N) {
+    const [A, B, C] = [a, b, c].map((h) => this.buffers.get(h));
+    const K4 = Math.ceil(K / 4), N4 = Math.ceil(N / 4);
+    if (A.cols4 !== K4 || B.rows !== K || B.cols4 !== N4 || C.rows !== M || C.cols4 !== N4) {
+      throw new Error(`matmul shapes do not agree: A ${A.rows}×${A.cols4 * 4}, B ${B.rows}×${B.cols4 * 4}, ` +
+                      `C ${C.rows}×${C.cols4 * 4} for ${M}×${K} · ${K}×${N}`);
+    }
+    this.dispatch(this.pipeline, { 0: A, 1: B, 2: C }, [M, K, N, K4, N4],
+                  [Math.ceil(N / WORKGROUP_TILE), Math.ceil(M / WORKGROUP_TILE)]);
+  }
+
+  // T = Aᵀ for handles a (M×K) into t (K×M); queued, not waited for.
+  transpose(a, t, M, K) {
+    const [A, T] = [a, t].map((h) => this.buffers.get(h));
+    const M4 = Math.ceil(M / 4);
+    if (T.rows !== K || T.cols4 !== M4 || A.rows !== M) throw new Error("transpose shapes do not agree");
+    // The kernel reads A as `A` and writes T as `C` (binding 1, B, is not used by it).
+    this.dispatch(this.transposePipeline, { 0: A, 2: T }, [M, K, 0, A.cols4, M4], [Math.ceil((K * M4) / 64), 1]);
+  }
+
+  dispatch(pipeline, matrices, shapeWords, workgroups) {
+    const shape = this.device.createBuffer({ size: 32, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.device.queue.writeBuffer(shape, 0, new Uint32Array([...shapeWords, 0, 0, 0]));
+    const entries = Object.entries(matrices).map(([binding, { buffer }]) => ({ binding: Number(binding), resource: { buffer } }));
+    entries.push({ binding: 3, resource: { buffer: shape } });
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
+    pass.dispatchWorkgroups(...workgroups);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    shape.destroy();
+  }
+
+  // The matrix's padded float32 contents, copied back from the GPU.
+  async read(handle) {
+    const { buffer } = this.buffers.get(handle);
+    const staging = this.device.createBuffer({ size: buffer.size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(buffer, 0, staging, 0, buffer.size);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      return new Float32Array(staging.getMappedRange().slice(0));
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  // Wait until every queued product has finished (for timing).
+  async finish() {
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
+  // Give the device up, as a lost GPU would (tests and the lesson's "lose the GPU" check use it).
+  lose() {
+    this.device.destroy();
+  }
+}
