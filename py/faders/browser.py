@@ -22,6 +22,8 @@ from bokeh.io.doc import set_curdoc
 from panel.io.document import MockSessionContext
 from panel.io.state import state
 
+from faders.backend.select import MODES, SelectingBackend
+from faders.backend.webgpu import WebGPUBackend
 from faders.lessons import LESSONS
 from faders.lessons.base import Lesson
 
@@ -119,9 +121,28 @@ class PageLink:
                                        "notices": list(self.lesson.notices)}))
 
 
-def start(slug: str, query_json: str, send: Send) -> PageLink:
+def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, list[str]]:
+    """The matrix engine for a lesson that multiplies matrices: `?backend=auto|numpy|webgpu`
+    and what the worker's WebGPU start-up found (gpu.js's createGpu() result, or None)."""
+    mode, notices = str(query.get("backend", "auto")), []
+    if mode not in MODES:
+        notices.append(f"Ignored backend='{mode[:40]}': it is not one of {', '.join(MODES)}; kept auto.")
+        mode = "auto"
+    if gpu is not None and gpu.available:
+        return SelectingBackend(WebGPUBackend(gpu), mode), notices
+    reason = str(gpu.reason) if gpu is not None else "the page did not start it"
+    return SelectingBackend(None, mode, unavailable=reason), notices
+
+
+def start(slug: str, query_json: str, send: Send, gpu: Any = None) -> PageLink:
     """Create the lesson named by the page, apply the URL's settings, and link it to the page."""
     param.parameterized.async_executor = run_async
-    lesson = LESSONS[slug]()
-    lesson.apply(json.loads(query_json))
+    lesson_class, query = LESSONS[slug], json.loads(query_json)
+    if lesson_class.uses_gpu:
+        backend, notices = choose_backend(query, gpu)
+        lesson = lesson_class(backend=backend)
+    else:
+        lesson, notices = lesson_class(), []
+    lesson.apply(query)
+    lesson.notices = notices + lesson.notices
     return PageLink(lesson, send)

@@ -272,7 +272,7 @@ function start() {
   worker.onmessage = onWorkerMessage;
   worker.onerror = (event) => fail(`The Python worker could not start (${event.message || "script error"}).`);
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  worker.postMessage({ type: "start", slug: page.slug, query });
+  worker.postMessage({ type: "start", slug: page.slug, query, gpu: page.gpu });
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }
 

@@ -96,9 +96,20 @@ async function startDownloads() {
 
 // ---- start-up -----------------------------------------------------------------------------
 
-async function start(slug, query) {
+// The WebGPU engine, for lessons that multiply matrices: started alongside Python, handed to it.
+async function startGpu() {
+  try {
+    const { createGpu } = await import("./gpu.js");
+    return await createGpu(new URL("matmul.wgsl", import.meta.url).href);
+  } catch (error) {
+    return { available: false, reason: `starting WebGPU failed (${error.message || error})` };
+  }
+}
+
+async function start(slug, query, wantsGpu) {
   const began = performance.now();
   const stage = (name) => post("progress", { stage: name, elapsed: performance.now() - began });
+  const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
   await startDownloads();
   const pyodide = await loadPyodide({
     indexURL: PYODIDE_URL,
@@ -123,7 +134,7 @@ if not hasattr(pyodide.ffi, "jsnull"):
     pyodide.ffi.jsnull = object()
 `);
   const startLesson = pyodide.runPython("from faders.browser import start; start");
-  link = startLesson(slug, JSON.stringify(query), send);
+  link = startLesson(slug, JSON.stringify(query), send, await gpu);
   stage("render");
   const doc = link.render();
   post("render", { payload: doc, elapsed: performance.now() - began });
@@ -146,7 +157,7 @@ function handle(message) {
 self.onmessage = (event) => {
   const message = event.data;
   if (message.type === "start") {
-    start(message.slug, message.query).then(
+    start(message.slug, message.query, message.gpu).then(
       () => early.splice(0).forEach(handle),
       (error) => post("error", { message: String(error && error.message ? error.message : error) }),
     );

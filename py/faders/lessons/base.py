@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import param
 
+from faders.backend import NUMPY, Backend
 from faders.lessons.urlstate import parse_query, to_query
 
 
@@ -20,8 +21,14 @@ class Lesson(param.Parameterized):
     url_names: ClassVar[dict[str, str]] = {}
     # Actions that run(action) accepts.
     actions: ClassVar[tuple[str, ...]] = ()
+    # Lessons that multiply matrices get the page's engine (WebGPU or numpy) as `backend`.
+    uses_gpu: ClassVar[bool] = False
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
+
+    def __init__(self, backend: Backend | None = None, **params: Any) -> None:
+        super().__init__(**params)
+        self.backend: Backend = backend if backend is not None else NUMPY
 
     def settings(self) -> dict[str, str]:
         """The current knobs as query parameters."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import param
 
 # Keys the page itself reads; they are not lesson knobs and need no notice.
-PAGE_KEYS = frozenset({"embed"})
+PAGE_KEYS = frozenset({"embed", "backend"})
 
 
 @dataclass
