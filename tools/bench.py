@@ -13,12 +13,15 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tools.bench_gpu import measure as measure_gpu
+from tools.bench_gpu import print_table as print_gpu_table
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
+WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"]
 RUNS = 3
 TARGETS = {"first paint": "≤ 0.5 s", "ready": "≤ 4 s", "transferred": "≤ 12 MB"}
 
@@ -99,6 +102,10 @@ def main() -> int:
         print_load_table(runs)
         core_throughput(browser, base_url)
         browser.close()
+        gpu_browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=CHROMIUM_ARGS + WEBGPU_ARGS)
+        print_gpu_table(measure_gpu(gpu_browser, base_url))
+        gpu_browser.close()
     server.shutdown()
     return 0
 
