@@ -2,10 +2,11 @@
 // Rows are stored padded to a multiple of 4 floats (K4 = ceil(K/4), N4 = ceil(N/4) vec4s per row;
 // the padding holds zeros), so every load and store is a whole vec4.
 //
-// A workgroup of 16×16 threads computes a 64×64 tile of C; each thread a 4×4 block of it. The
-// tiles of A and B that the 256 threads need are staged through workgroup memory 16 columns of K
-// at a time: each thread loads one vec4 of A and one of B per stage, then reads 4 + 4 vec4s
-// from shared memory for 16 multiply-adds of vec4s.
+// A workgroup of 8×8 threads computes a 64×64 tile of C; each thread an 8×8 block of it (8 rows
+// × 2 vec4s), which keeps 16 vec4 accumulators in registers. The tiles of A and B that the
+// workgroup needs are staged through workgroup memory 16 columns of K at a time: each thread
+// loads 4 vec4s of A and 4 of B per stage, then does 16 × 16 vec4 multiply-adds from shared
+// memory. Few threads with much work each suit software adapters (SwiftShader) as well as GPUs.
 
 struct Shape { M: u32, K: u32, N: u32, K4: u32, N4: u32 }
 
@@ -20,59 +21,70 @@ var<workgroup> aTile: array<vec4<f32>, 256>;
 // bTile[k * 16 + c] holds columns 4c..4c+3 of B's tile at row k.
 var<workgroup> bTile: array<vec4<f32>, 256>;
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(8, 8)
 fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) group: vec3<u32>) {
-  let tx = local.x;  // which 4 columns of the tile
-  let ty = local.y;  // which 4 rows of the tile
-  let t = ty * 16u + tx;
+  let tx = local.x;  // which 2 vec4 columns of the tile
+  let ty = local.y;  // which 8 rows of the tile
+  let t = ty * 8u + tx;
   let rowBase = group.y * 64u;
   let colBase4 = group.x * 16u;  // in vec4s
 
-  // What this thread stages: one vec4 of A (row aRow, K-columns 4·aK4..) and one of B.
-  let aRow = t / 4u;
-  let aK4 = t % 4u;
-  let bRow = t / 16u;
-  let bCol4 = t % 16u;
-
-  var acc: array<vec4<f32>, 4>;
+  var left: array<vec4<f32>, 8>;   // rows ty*8 .. ty*8+7, columns tx*8 .. +3
+  var right: array<vec4<f32>, 8>;  // the same rows, columns tx*8+4 .. +7
   let stages = (shape.K + TILE_K - 1u) / TILE_K;
   for (var s = 0u; s < stages; s++) {
-    let k4 = s * 4u + aK4;
-    var a = vec4<f32>(0.0);
-    if (rowBase + aRow < shape.M && k4 < shape.K4) {
-      a = A[(rowBase + aRow) * shape.K4 + k4];
+    for (var q = 0u; q < 4u; q++) {
+      let slot = q * 64u + t;  // 256 vec4s of each tile, 4 per thread
+      // A: row aRow of the tile, K-columns 4·aK4 .. 4·aK4+3, scattered into the column-major tile.
+      let aRow = slot / 4u;
+      let aK4 = slot % 4u;
+      let k4 = s * 4u + aK4;
+      var a = vec4<f32>(0.0);
+      if (rowBase + aRow < shape.M && k4 < shape.K4) {
+        a = A[(rowBase + aRow) * shape.K4 + k4];
+      }
+      let r4 = aRow / 4u;
+      let lane = aRow % 4u;
+      aTile[(aK4 * 4u) * 16u + r4][lane] = a.x;
+      aTile[(aK4 * 4u + 1u) * 16u + r4][lane] = a.y;
+      aTile[(aK4 * 4u + 2u) * 16u + r4][lane] = a.z;
+      aTile[(aK4 * 4u + 3u) * 16u + r4][lane] = a.w;
+      // B: row bRow of the tile, columns 4·bCol4 .. 4·bCol4+3.
+      let bRow = slot / 16u;
+      let bCol4 = slot % 16u;
+      let k = s * TILE_K + bRow;
+      var b = vec4<f32>(0.0);
+      if (k < shape.K && colBase4 + bCol4 < shape.N4) {
+        b = B[k * shape.N4 + colBase4 + bCol4];
+      }
+      bTile[bRow * 16u + bCol4] = b;
     }
-    // Scatter A's vec4 (4 columns of one row) into the column-major tile.
-    let r4 = aRow / 4u;
-    let lane = aRow % 4u;
-    for (var j = 0u; j < 4u; j++) {
-      aTile[(aK4 * 4u + j) * 16u + r4][lane] = a[j];
-    }
-    let k = s * TILE_K + bRow;
-    var b = vec4<f32>(0.0);
-    if (k < shape.K && colBase4 + bCol4 < shape.N4) {
-      b = B[k * shape.N4 + colBase4 + bCol4];
-    }
-    bTile[bRow * 16u + bCol4] = b;
     workgroupBarrier();
 
     for (var kk = 0u; kk < TILE_K; kk++) {
-      let aRows = aTile[kk * 16u + ty];
-      let bCols = bTile[kk * 16u + tx];
-      acc[0] += aRows.x * bCols;
-      acc[1] += aRows.y * bCols;
-      acc[2] += aRows.z * bCols;
-      acc[3] += aRows.w * bCols;
+      let rowsLow = aTile[kk * 16u + ty * 2u];
+      let rowsHigh = aTile[kk * 16u + ty * 2u + 1u];
+      let colsLeft = bTile[kk * 16u + tx * 2u];
+      let colsRight = bTile[kk * 16u + tx * 2u + 1u];
+      for (var i = 0u; i < 4u; i++) {
+        left[i] += rowsLow[i] * colsLeft;
+        right[i] += rowsLow[i] * colsRight;
+        left[i + 4u] += rowsHigh[i] * colsLeft;
+        right[i + 4u] += rowsHigh[i] * colsRight;
+      }
     }
     workgroupBarrier();
   }
 
-  let col4 = colBase4 + tx;
-  if (col4 < shape.N4) {
-    for (var i = 0u; i < 4u; i++) {
-      let row = rowBase + ty * 4u + i;
-      if (row < shape.M) {
-        C[row * shape.N4 + col4] = acc[i];
+  let col4 = colBase4 + tx * 2u;
+  for (var i = 0u; i < 8u; i++) {
+    let row = rowBase + ty * 8u + i;
+    if (row < shape.M) {
+      if (col4 < shape.N4) {
+        C[row * shape.N4 + col4] = left[i];
+      }
+      if (col4 + 1u < shape.N4) {
+        C[row * shape.N4 + col4 + 1u] = right[i];
       }
     }
   }
