@@ -37,10 +37,16 @@ class Lesson(param.Parameterized):
                 notices.append(locked[name])
             else:
                 accepted[name] = value
+        notices += self.check_together(accepted)
         if accepted:
             self.param.update(accepted)
         self.notices = notices
         return notices
+
+    def check_together(self, values: dict[str, object]) -> list[str]:
+        """Refuse outside values that are good alone but not together (e.g. three labels and two
+        logits): remove them from `values` and say why. Nothing to check by default."""
+        return []
 
     def locked(self) -> dict[str, str]:
         """Knobs that cannot be turned right now, each with the reason (e.g. frozen after training)."""
