@@ -20,6 +20,8 @@ class Lesson(param.Parameterized):
     url_names: ClassVar[dict[str, str]] = {}
     # Actions that run(action) accepts.
     actions: ClassVar[tuple[str, ...]] = ()
+    # The height (px) of the iframe the embed snippet proposes: the lesson's page at about 700 px wide.
+    embed_height: ClassVar[int] = 1500
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
 
