@@ -5,7 +5,7 @@ from __future__ import annotations
 import param
 import pytest
 
-from faders.lessons.urlstate import format_value, parse_query, to_query
+from faders.lessons.urlstate import LabelList, NumberList, format_value, parse_item, parse_query, to_query
 
 
 class Knobs(param.Parameterized):
@@ -59,3 +59,69 @@ def test_format_value_is_short_and_exact_enough() -> None:
     assert format_value(0.05) == "0.05"
     assert format_value(2.0000000245) == "2"
     assert format_value(True) == "1"
+
+
+# ---- list knobs: comma-separated in a URL, arrays through the API ----------------------------------
+
+
+class Rows(param.Parameterized):
+    labels = LabelList(["cat", "dog"], bounds=(2, 4), max_length=10)
+    logits = NumberList([1.0, 2.0], bounds=(2, 4), item_bounds=(-1000, 1000), bounds_reason="why not")
+
+
+ROW_NAMES = {"labels": "labels", "logits": "logits"}
+
+
+def test_lists_round_trip_as_comma_separated_items() -> None:
+    rows = Rows(labels=["ice cream", "t-shirt", "don't"], logits=[4.2, -1.3, 0.0])
+    query = to_query(rows, ROW_NAMES)
+    assert query == {"labels": "ice cream,t-shirt,don't", "logits": "4.2,-1.3,0"}
+    applied = parse_query(Rows(), ROW_NAMES, query)
+    assert applied.notices == []
+    assert applied.values == {"labels": ["ice cream", "t-shirt", "don't"], "logits": [4.2, -1.3, 0.0]}
+
+
+def test_list_items_are_trimmed_and_arrays_from_the_api_are_taken_as_they_are() -> None:
+    applied = parse_query(Rows(), ROW_NAMES, {"labels": " café , 猫 ", "logits": [3, "-2.5"]})
+    assert applied.values == {"labels": ["café", "猫"], "logits": [3.0, -2.5]}
+    assert all(isinstance(z, float) for z in applied.values["logits"])
+
+
+@pytest.mark.parametrize(("query", "fragment"), [
+    ({"logits": "1,abc"}, "has item 2, 'abc', which is not a number"),
+    ({"logits": "1,1e400"}, "has item 2, '1e400', which is not a finite number"),
+    ({"logits": "1,nan"}, "which is not a finite number"),
+    ({"logits": "1,5000"}, "which is outside the range -1000 to 1000 (why not)"),
+    ({"logits": "1"}, "has 1 items, and 2 to 4 are allowed"),
+    ({"logits": "1,2,3,4,5"}, "has 5 items, and 2 to 4 are allowed"),
+    ({"logits": "1,,2"}, "has item 2, '', which is not a number"),
+    ({"labels": "cat,cat"}, "names 'cat' twice, and each label must differ"),
+    ({"labels": "cat,"}, "has item 2, '', which is empty"),
+    ({"labels": "cat,<b>dog</b>"}, "may hold only letters and digits"),
+    ({"labels": "cat,a  b"}, "may hold only letters and digits"),
+    ({"labels": "cat,a_b"}, "may hold only letters and digits"),
+    ({"labels": "cat,averyverylongname"}, "is longer than 10 characters"),
+    ({"labels": ["cat", "a,b"]}, "holds a comma, and links use commas to separate labels"),
+])
+def test_bad_lists_are_refused_whole_with_a_notice(query: dict, fragment: str) -> None:
+    rows = Rows()
+    applied = parse_query(rows, ROW_NAMES, query)
+    assert applied.values == {}
+    assert len(applied.notices) == 1 and fragment in applied.notices[0], applied.notices
+    key = next(iter(query))
+    assert applied.notices[0].endswith(f"kept {format_value(getattr(rows, key))}.")
+
+
+def test_one_item_is_checked_alone_for_the_page_rows() -> None:
+    assert parse_item(Rows.param.logits, " -2.5 ") == -2.5
+    assert parse_item(Rows.param.labels, " bird ") == "bird"
+    with pytest.raises(ValueError, match="outside the range -1000 to 1000 \\(why not\\)"):
+        parse_item(Rows.param.logits, "-1001")
+    with pytest.raises(ValueError, match="holds a comma"):
+        parse_item(Rows.param.labels, "a,b")
+
+
+def test_list_values_are_written_short() -> None:
+    assert format_value([4.2, 2.1, -1.3]) == "4.2,2.1,-1.3"
+    assert format_value(["cat", "dog"]) == "cat,dog"
+    assert format_value([1 / 3, 2.0]) == "0.333333,2"

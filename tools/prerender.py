@@ -8,7 +8,11 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from faders.core import linear
+from faders.core import softmax as sm
+from faders.lessons.charts import LABEL_COLOURS
+from faders.lessons.formatting import format_number, format_probability
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE
+from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
 
 PANEL_WIDTH, PANEL_HEIGHT, MARGIN = 480, 300, 40
 
@@ -43,6 +47,22 @@ class Panel:
         attributes = " ".join(f'{k.replace("_", "-")}="{v}"' for k, v in style.items())
         return f'<polyline points="{points}" fill="none" {attributes}/>'
 
+    def bars(self, labels: Sequence[str], values: Sequence[float], texts: Sequence[str]) -> str:
+        """One bar per label from 0 to its value, coloured as on the live page, the value above
+        it and the label below the frame."""
+        parts = []
+        for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
+            left, right = self.x(i + 0.15), self.x(i + 0.85)
+            top, bottom = sorted((self.y(value), self.y(0)))
+            parts.append(f'<rect x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" '
+                         f'height="{bottom - top:.1f}" fill="{LABEL_COLOURS[i]}"/>')
+            middle = (left + right) / 2
+            parts.append(f'<text x="{middle:.1f}" y="{min(top, self.y(value)) - 4:.1f}" font-size="12" '
+                         f'fill="#1f2933" text-anchor="middle">{escape(text)}</text>')
+            parts.append(f'<text x="{middle:.1f}" y="{PANEL_HEIGHT - MARGIN + 16}" font-size="12" '
+                         f'fill="#5f6b76" text-anchor="middle">{escape(label)}</text>')
+        return "".join(parts)
+
 
 def function_preview(w: float = 0.0, b: float = 0.0) -> str:
     """The `function` lesson at its defaults: the data and the line, and the loss valley."""
@@ -70,4 +90,21 @@ def function_preview(w: float = 0.0, b: float = 0.0) -> str:
             f'loss surface as rings around the best fit">{"".join(parts)}</svg>')
 
 
-PREVIEWS = {"function": function_preview}
+def logits_preview() -> str:
+    """The `logits` lesson at its defaults: the logits as bars beside the probabilities."""
+    labels, logits = DEFAULT_LABELS, DEFAULT_LOGITS
+    probabilities = sm.softmax(logits)
+    raw = Panel(0, (0, len(labels)), (-2, 5))
+    parts = [raw.frame("Logits: the model's raw scores", "", "logit z"),
+             raw.polyline([0, len(labels)], [0, 0], stroke="#868e96"),
+             raw.bars(labels, logits, [format_number(z) for z in logits])]
+    shares = Panel(PANEL_WIDTH, (0, len(labels)), (0, 1.1))
+    parts += [shares.frame("Probabilities: softmax of the logits", "", "probability p"),
+              shares.bars(labels, probabilities, [format_probability(p) for p in probabilities])]
+    width = 2 * PANEL_WIDTH
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {PANEL_HEIGHT}" '
+            f'role="img" aria-label="Bars of the logits of cat, dog and car beside the probabilities '
+            f'softmax makes of them">{"".join(parts)}</svg>')
+
+
+PREVIEWS = {"function": function_preview, "logits": logits_preview}

@@ -3,6 +3,8 @@ http://localhost:5006/app?lesson=function&lr=0.1 (the same settings as the stati
 
 from __future__ import annotations
 
+import html
+
 import panel as pn
 
 from faders.lessons import LESSONS
@@ -17,7 +19,8 @@ def serve_lesson() -> pn.viewable.Viewable:
     lesson = LESSONS[slug]()
     notices = lesson.apply(arguments)
     parts = [pn.pane.Markdown(f"# {lesson.title}")]
-    parts += [pn.pane.Alert(notice, alert_type="warning") for notice in notices]
+    # A notice quotes the refused value: escaped, so that it shows as text and never runs.
+    parts += [pn.pane.Alert(html.escape(notice, quote=False), alert_type="warning") for notice in notices]
     return pn.Column(*parts, lesson.view(with_prose=True), sizing_mode="stretch_width")
 
 

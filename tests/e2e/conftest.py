@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from tools.server import StaticServer, start
 
@@ -111,3 +111,13 @@ def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}: {snapshot['results'].get('status')}")
         time.sleep(0.1)
+
+
+def snapshot(page: Page) -> dict:
+    """faders.get(): the lesson's settings, results and notices."""
+    return page.evaluate("faders.get()")
+
+
+def live(page: Page) -> Locator:
+    """The live lesson (not the still preview)."""
+    return page.locator("#faders-live")

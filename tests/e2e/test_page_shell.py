@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from faders.lessons import LESSONS
 from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_lesson
 from tools.server import start
 
 
-def test_index_lists_the_lesson(guarded: Guarded, base_url: str) -> None:
+def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
     page = guarded.new_page()
     page.goto(base_url)
-    link = page.get_by_role("link", name="A model is a function")
-    expect(link).to_have_attribute("href", "lessons/function.html")
+    links = page.locator(".lessons a")
+    expect(links).to_have_count(len(LESSONS))
+    for number, lesson in enumerate(LESSONS.values()):
+        expect(links.nth(number)).to_have_text(lesson.title)
+        expect(links.nth(number)).to_have_attribute("href", f"lessons/{lesson.slug}.html")
+        expect(page.get_by_text(lesson.teaser)).to_be_visible()
     expect(page.get_by_text("Turn two knobs to fit a line")).to_be_visible()
     page.close()
 
@@ -143,9 +148,10 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     host.shutdown()
 
 
-def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
+@pytest.mark.parametrize("slug", list(LESSONS))
+def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, slug: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
-    page = open_lesson(guard, base_url + "lessons/function.html")
+    page = open_lesson(guard, base_url + f"lessons/{slug}.html")
     page.wait_for_timeout(500)  # let Bokeh finish its layout
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     guard.context.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from faders.core import softmax as sm
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -53,4 +55,19 @@ def test_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
     page.get_by_role("button", name="Train").click()
     expect(page.get_by_text("Trained: 1000 steps")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("= 21").first).to_be_visible()
+    context.close()
+
+
+def test_logits_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=logits&t=0.5&logits=1,abc,2&seed=<b>7</b>")
+    expect(page.get_by_text("Ignored logits='1,abc,2'")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Ignored seed='<b>7</b>'")).to_be_visible()  # shown as text, not run
+    softmax = sm.softmax([4.2, 2.1, -1.3], 0.5)
+    expect(page.get_by_text(f"= {softmax[0]:.4f}").first).to_be_visible()
+    page.get_by_role("button", name="Add label").click()
+    expect(page.get_by_role("textbox", name="Label 4")).to_have_value("bird")
+    page.get_by_role("button", name="New seed").click()
+    expect(page.get_by_text("a new sequence")).to_be_visible(timeout=30_000)
     context.close()

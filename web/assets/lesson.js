@@ -127,17 +127,21 @@ function problem(message) {
 const embedded = new URLSearchParams(location.search).get("embed") === "1";
 let urlTimer = null;
 
+// Commas separate the items of a list setting (labels=cat,dog,car); a query needs no escape for them.
+const queryText = (query) => String(query).replaceAll("%2C", ",");
+
 function showSettings({ settings, notices }) {
   settingNotices = notices;
   showNotices();
   const query = new URLSearchParams(settings);
   if (embedded) query.set("embed", "1");
+  const search = `?${queryText(query)}`; // now: the embed snippet's query below adds embed=1
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, "", `?${query}`), 250);
+  urlTimer = setTimeout(() => history.replaceState(null, "", search), 250);
   query.set("embed", "1");
-  const src = new URL(`?${query}`, location.href).href;
+  const src = new URL(`?${queryText(query)}`, location.href).href;
   $("faders-embed-code").value =
-    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="1500" ` +
+    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="${page.embedHeight}" ` +
     `style="border:0" loading="lazy"></iframe>`;
 }
 

@@ -23,6 +23,8 @@ class Lesson(param.Parameterized):
     actions: ClassVar[tuple[str, ...]] = ()
     # Lessons that multiply matrices get the page's engine (WebGPU or numpy) as `backend`.
     uses_gpu: ClassVar[bool] = False
+    # The height (px) of the iframe the embed snippet proposes: the lesson's page at about 700 px wide.
+    embed_height: ClassVar[int] = 1500
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
 
@@ -44,10 +46,16 @@ class Lesson(param.Parameterized):
                 notices.append(locked[name])
             else:
                 accepted[name] = value
+        notices += self.check_together(accepted)
         if accepted:
             self.param.update(accepted)
         self.notices = notices
         return notices
+
+    def check_together(self, values: dict[str, object]) -> list[str]:
+        """Refuse outside values that are good alone but not together (e.g. three labels and two
+        logits): remove them from `values` and say why. Nothing to check by default."""
+        return []
 
     def locked(self) -> dict[str, str]:
         """Knobs that cannot be turned right now, each with the reason (e.g. frozen after training)."""

@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 import panel as pn
+import param
+from bokeh.events import ButtonClick
+from bokeh.models import Button
 from bokeh.plotting import figure
 
 INK = "#1f2933"
 ACCENT = "#d9480f"
 MODEL = "#1c7ed6"
 MUTED = "#868e96"
+WARNING = "#c92a2a"
+# One colour per label (row) of lesson `logits`, the same in every chart.
+LABEL_COLOURS = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e64980",
+                 "#5c940d", "#7048e8", "#868e96", "#c2255c", "#364fc7"]
+
+# Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
+# Panel gives a row the sum of its children's widths as its minimum, which would keep it from
+# wrapping on a phone; these inline styles let rows wrap and containers shrink.
+SHRINKS = {"min-width": "0"}
+WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
+        "column-gap": "24px"}
+WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
 
 
 def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
@@ -39,3 +54,17 @@ def unlocked(update: Callable[..., None]) -> Callable[..., None]:
             update(*args)
 
     return run
+
+
+def button(label: str, on_press: Callable[[], Any], **options: Any) -> Button:
+    """Bokeh's own button: toggling `disabled` on it is cheap in the page, where Panel's button
+    re-renders (tens of milliseconds a time)."""
+    widget = Button(label=label, **options)
+    widget.on_event(ButtonClick, lambda _: on_press())
+    return widget
+
+
+def action_button(lesson: Any, label: str, action: str, **options: Any) -> Button:
+    """A button that runs one of the lesson's (async) actions."""
+    return button(label, lambda: param.parameterized.async_executor(partial(lesson.run, action)),
+                  **options)

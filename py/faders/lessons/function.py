@@ -14,6 +14,7 @@ import param
 from faders.core import linear
 from faders.core.linear import X, Y
 from faders.lessons.base import Lesson
+from faders.lessons.formatting import format_number
 
 # The contour map's window onto the loss surface.
 W_RANGE, B_RANGE = (-1.0, 5.0), (-3.0, 5.0)
@@ -35,13 +36,6 @@ way. How small is the **learning rate**: a **hyperparameter**, a setting of the 
 than part of the model. Once trained, the knobs are frozen and **inference** is a single forward
 pass on a new input.
 """
-
-
-def format_number(value: float) -> str:
-    """A number for the reader: four significant digits, never NaN."""
-    if not np.isfinite(value):
-        return "too large to show"
-    return f"{value:.4g}"
 
 
 class FunctionLesson(Lesson):

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import inspect
-from functools import partial
 from typing import Any
 
 import numpy as np
 import panel as pn
-import param
-from bokeh.events import ButtonClick
 from bokeh.layouts import row as bk_row
-from bokeh.models import Button, ColumnDataSource, Range1d
+from bokeh.models import ColumnDataSource, Range1d
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure, unlocked
+from faders.lessons.charts import (
+    ACCENT,
+    INK,
+    MODEL,
+    MUTED,
+    SHRINKS,
+    WRAP,
+    WRAPPED,
+    action_button,
+    plain_figure,
+    unlocked,
+)
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
-# Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
-# Panel gives a row the sum of its children's widths as its minimum, which would keep it from
-# wrapping on a phone; these inline styles let rows wrap and containers shrink.
-SHRINKS = {"min-width": "0"}
-WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
-        "column-gap": "24px"}
-WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
 SURFACE_RESOLUTION = 100
 CODE_CSS = """
 pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
@@ -66,14 +67,9 @@ class FunctionView:
             lesson.param.learning_rate, label="Learning rate", step=0.001, format="0.000")
         self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, label="Steps", step=100)
         self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, label="New input x", step=1)
-        # Bokeh's own buttons: toggling `disabled` on them is cheap in the page, where Panel's
-        # button re-renders (tens of milliseconds a time, while training starts and ends).
-        self.train_button = Button(label="Train", button_type="primary", width=90)
-        self.stop_button = Button(label="Stop", disabled=True, width=90)
-        self.reset_button = Button(label="Reset", width=90)
-        for button, action in ((self.train_button, "train"), (self.stop_button, "stop"),
-                               (self.reset_button, "reset")):
-            button.on_event(ButtonClick, partial(self._press, action))
+        self.train_button = action_button(lesson, "Train", "train", button_type="primary", width=90)
+        self.stop_button = action_button(lesson, "Stop", "stop", disabled=True, width=90)
+        self.reset_button = action_button(lesson, "Reset", "reset", width=90)
 
         # Readouts that change on every frame of training get a fixed height, so a new text
         # redraws only itself and not the layout of the whole page.
@@ -213,11 +209,6 @@ class FunctionView:
                 f"**{timing['ratio']:,.0f}×** one inference.")
         else:
             self.cost.object = "Train the model to compare the cost of training with one inference."
-
-    # ---- buttons -------------------------------------------------------------------------
-
-    def _press(self, action: str, _: Any) -> None:
-        param.parameterized.async_executor(partial(self.lesson.run, action))
 
     # ---- layout --------------------------------------------------------------------------
 

@@ -2,19 +2,54 @@
 
 Each lesson lists `url_names` (query key -> parameter name). Values from outside (the URL, the
 automation API) are checked against the parameter's type and bounds; anything that does not fit
-is reported in a notice and leaves the knob as it was.
+is reported in a notice and leaves the knob as it was. List knobs (`NumberList`, `LabelList`)
+travel as comma-separated items, e.g. `labels=cat,dog,car&logits=4.2,2.1,-1.3`.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import param
+from param.parameterized import Undefined
 
 # Keys the page itself reads; they are not lesson knobs and need no notice.
 PAGE_KEYS = frozenset({"embed", "backend"})
+# Outside text shows on the page (in Markdown, which passes HTML through), so it may hold only
+# characters that mean nothing to Markdown or HTML.
+SAFE_TEXT = re.compile(r"[^\W_]+(?:[ '\-][^\W_]+)*")
+SAFE_TEXT_RULE = "may hold only letters and digits, with single spaces, hyphens or apostrophes between them"
+SHOWN_LENGTH = 40
+
+
+class NumberList(param.List):
+    """A list of numbers, each within `item_bounds`; `bounds` limits how many there are."""
+
+    __slots__ = ["bounds_reason", "item_bounds"]
+    _slot_defaults: ClassVar[dict] = dict(param.List._slot_defaults, item_bounds=(None, None),
+                                          bounds_reason="")
+
+    def __init__(self, default: Any = Undefined, *, item_bounds: Any = Undefined,
+                 bounds_reason: Any = Undefined, **params: Any) -> None:
+        super().__init__(default, item_type=numbers.Real, **params)
+        self.item_bounds = item_bounds
+        self.bounds_reason = bounds_reason
+
+
+class LabelList(param.List):
+    """A list of distinct short names. In a URL they are separated by commas, so none holds one."""
+
+    __slots__ = ["max_length"]
+    _slot_defaults: ClassVar[dict] = dict(param.List._slot_defaults, max_length=20)
+
+    def __init__(self, default: Any = Undefined, *, max_length: Any = Undefined, **params: Any) -> None:
+        super().__init__(default, item_type=str, **params)
+        self.max_length = max_length
 
 
 @dataclass
@@ -31,7 +66,15 @@ def format_value(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, list | tuple):
+        return ",".join(format_value(item) for item in value)
     return str(value)
+
+
+def shorten(raw: object) -> str:
+    """An outside value as a notice quotes it: long ones cut short."""
+    text = str(raw)
+    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
 
 
 def to_query(state: param.Parameterized, url_names: Mapping[str, str]) -> dict[str, str]:
@@ -39,8 +82,67 @@ def to_query(state: param.Parameterized, url_names: Mapping[str, str]) -> dict[s
     return {key: format_value(getattr(state, name)) for key, name in url_names.items()}
 
 
+def parse_number(text: str, bounds: tuple[float | None, float | None] | None, whole: bool = False,
+                 reason: str = "") -> float | int:
+    """A finite number within bounds (whole if asked), or ValueError saying why."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError("is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    if whole:
+        if number != int(number):
+            raise ValueError("is not a whole number")
+        number = int(number)
+    low, high = bounds or (None, None)
+    if (low is not None and number < low) or (high is not None and number > high):
+        because = f" ({reason})" if reason else ""
+        raise ValueError(f"is outside the range {format_value(low)} to {format_value(high)}{because}")
+    return number
+
+
+def parse_item(parameter: param.List, raw: object) -> object:
+    """One item of a list knob (one label, one logit), or ValueError saying why."""
+    text = str(raw).strip()
+    if isinstance(parameter, NumberList):
+        return float(parse_number(text, parameter.item_bounds, reason=parameter.bounds_reason))
+    if isinstance(parameter, LabelList):
+        if not text:
+            raise ValueError("is empty")
+        if "," in text:
+            raise ValueError("holds a comma, and links use commas to separate labels")
+        if len(text) > parameter.max_length:
+            raise ValueError(f"is longer than {parameter.max_length} characters")
+        if not SAFE_TEXT.fullmatch(text):
+            raise ValueError(SAFE_TEXT_RULE)
+        return text
+    raise ValueError("cannot be set from outside")
+
+
+def parse_list(parameter: param.List, raw: object) -> list[object]:
+    """A whole list knob from comma-separated text (or a list, through the API), or ValueError."""
+    items = list(raw) if isinstance(raw, list | tuple) else str(raw).split(",")
+    low, high = parameter.bounds or (0, None)
+    if len(items) < low or (high is not None and len(items) > high):
+        raise ValueError(f"has {len(items)} items, and {low} to {high} are allowed")
+    values = []
+    for position, item in enumerate(items, 1):
+        try:
+            values.append(parse_item(parameter, item))
+        except ValueError as reason:
+            raise ValueError(f"has item {position}, '{shorten(item)}', which {reason}") from None
+    if isinstance(parameter, LabelList):
+        repeated = next((value for i, value in enumerate(values) if value in values[:i]), None)
+        if repeated is not None:
+            raise ValueError(f"names '{repeated}' twice, and each label must differ")
+    return values
+
+
 def parse_value(parameter: param.Parameter, raw: object) -> object:
     """Convert one outside value to the parameter's type, or raise ValueError saying why."""
+    if isinstance(parameter, NumberList | LabelList):
+        return parse_list(parameter, raw)
     text = str(raw).strip()
     if isinstance(parameter, param.Boolean):
         if text.lower() in ("1", "true", "yes", "on"):
@@ -54,20 +156,7 @@ def parse_value(parameter: param.Parameter, raw: object) -> object:
             raise ValueError(f"is not one of {choices}")
         return next(o for o in parameter.objects if str(o) == text)
     if isinstance(parameter, param.Number):
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError("is not a number") from None
-        if not math.isfinite(number):
-            raise ValueError("is not a finite number")
-        if isinstance(parameter, param.Integer):
-            if number != int(number):
-                raise ValueError("is not a whole number")
-            number = int(number)
-        low, high = parameter.bounds or (None, None)
-        if (low is not None and number < low) or (high is not None and number > high):
-            raise ValueError(f"is outside the range {format_value(low)} to {format_value(high)}")
-        return number
+        return parse_number(text, parameter.bounds, whole=isinstance(parameter, param.Integer))
     raise ValueError("cannot be set from outside")
 
 
@@ -86,7 +175,8 @@ def parse_query(state: param.Parameterized, url_names: Mapping[str, str],
         try:
             applied.values[name] = parse_value(parameter, raw)
         except ValueError as reason:
-            shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:40] + "…"
             applied.notices.append(
-                f"Ignored {key}='{shown}': it {reason}; kept {format_value(getattr(state, name))}.")
+                f"Ignored {key}='{shorten(format_value(raw) if isinstance(raw, list | tuple) else raw)}': "
+                f"it {reason}; "
+                f"kept {format_value(getattr(state, name))}.")
     return applied
