@@ -111,19 +111,24 @@ def test_page_link_applies_a_change_made_on_the_page() -> None:
     assert lesson.loss == pytest.approx(linear.loss_and_gradient(1.5, 0.0, linear.X, linear.Y)[0])
 
 
-def test_the_same_lesson_renders_in_a_jupyter_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+def displayed_in_a_notebook(code: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Run one cell through a real Jupyter kernel; return what the cell displays (its mime bundle)."""
     import nbclient
     import nbformat
 
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import panel as pn\n"
-        "from faders.lessons.function import FunctionLesson\n"
-        "pn.extension()\n"
-        "FunctionLesson(learning_rate=0.1)")])
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     monkeypatch.setenv("PYTHONPATH", str(Path(faders.__file__).parents[1]))
     nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
     outputs = notebook.cells[0].outputs
     rendered = [o for o in outputs if o.get("output_type") == "execute_result"]
     assert rendered, outputs
     assert "application/vnd.holoviews_exec.v0+json" in rendered[0]["data"]
-    assert "Learning rate" in json.dumps(rendered[0]["data"])
+    return rendered[0]["data"]
+
+
+def test_the_same_lesson_renders_in_a_jupyter_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = displayed_in_a_notebook("import panel as pn\n"
+                                    "from faders.lessons.function import FunctionLesson\n"
+                                    "pn.extension()\n"
+                                    "FunctionLesson(learning_rate=0.1)", monkeypatch)
+    assert "Learning rate" in json.dumps(shown)

@@ -59,3 +59,18 @@ def test_format_value_is_short_and_exact_enough() -> None:
     assert format_value(0.05) == "0.05"
     assert format_value(2.0000000245) == "2"
     assert format_value(True) == "1"
+
+
+def test_large_whole_numbers_are_written_briefly_and_read_exactly() -> None:
+    assert format_value(300_000_000_000) == "3e11"
+    assert format_value(15_000_000_000_000) == "15e12"
+    assert format_value(124_439_808) == "124439808"
+    assert format_value(10_000) == "10000"
+
+    class Count(param.Parameterized):
+        tokens = param.Integer(1, bounds=(1, 10**18))
+
+    for text, value in [("3e11", 300_000_000_000), ("15e12", 15 * 10**12),
+                        ("123456789012345678", 123_456_789_012_345_678)]:
+        assert parse_query(Count(), {"t": "tokens"}, {"t": text}).values == {"tokens": value}
+    assert format_value(123_456_789_012_345_678) == "123456789012345678"

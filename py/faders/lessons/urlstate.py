@@ -31,6 +31,11 @@ def format_value(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, int) and abs(value) >= 10**6:
+        # Large round counts, exactly and briefly: 300000000000 -> 3e11.
+        digits = str(abs(value)).rstrip("0")
+        compact = f"{'-' if value < 0 else ''}{digits}e{len(str(abs(value))) - len(digits)}"
+        return compact if len(compact) < len(str(value)) else str(value)
     return str(value)
 
 
@@ -55,7 +60,9 @@ def parse_value(parameter: param.Parameter, raw: object) -> object:
         return next(o for o in parameter.objects if str(o) == text)
     if isinstance(parameter, param.Number):
         try:
-            number = float(text)
+            # Whole numbers as written are exact at any size; a float would round past 2**53.
+            number = int(text) if isinstance(parameter, param.Integer) and text.lstrip("+-").isdigit() \
+                else float(text)
         except ValueError:
             raise ValueError("is not a number") from None
         if not math.isfinite(number):
