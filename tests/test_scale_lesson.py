@@ -313,7 +313,7 @@ def test_page_link_renders_and_answers_the_api() -> None:
     assert replies[1]["result"]["settings"]["price"] == "3"
     assert "divide evenly among 64 heads" in replies[2]["result"]["notices"][0]
     assert replies[2]["result"]["results"]["parameters"] == 70_553_706_496
-    assert "Unknown action 'train'" in replies[3]["error"]
+    assert replies[3]["error"] == "Unknown action 'train'. This lesson has no actions."
     assert any(kind == "patch" for kind, _ in sent)
     states = [json.loads(p) for k, p in sent if k == "state"]
     assert states[-1]["settings"]["preset"] == "llama-3-70b"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
 
 from tools.server import StaticServer, start
 
@@ -99,6 +99,16 @@ def open_lesson(guard: Guarded, url: str) -> Page:
         detail = page.locator("#faders-error-detail").text_content()
         pytest.fail(f"lesson did not become ready ({state}): {detail}\n" + "\n".join(guard.console[-20:]))
     return page
+
+
+def snapshot(page: Page) -> dict:
+    """What faders.get() answers: the lesson's settings, results and notices."""
+    return page.evaluate("faders.get()")
+
+
+def live(page: Page) -> Locator:
+    """The live lesson, as opposed to the still preview shown while it loads."""
+    return page.locator("#faders-live")
 
 
 def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from faders.core import linear
-from tests.e2e.conftest import Guarded, open_lesson, until
+from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +22,6 @@ def page(guarded: Guarded, base_url: str) -> Page:
 @pytest.fixture(autouse=True)
 def fresh(page: Page) -> None:
     page.evaluate("faders.run('reset').then(() => faders.set({lr: 0.05, steps: 1000, x: 10}))")
-
-
-def snapshot(page: Page) -> dict:
-    return page.evaluate("faders.get()")
-
-
-def live(page: Page):  # the live lesson (not the still preview)
-    return page.locator("#faders-live")
 
 
 def test_ready_shows_the_live_lesson_in_place_of_the_preview(page: Page) -> None:

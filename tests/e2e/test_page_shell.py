@@ -13,12 +13,14 @@ from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_lesson
 from tools.server import start
 
 
-def test_index_lists_the_lesson(guarded: Guarded, base_url: str) -> None:
+def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
     page = guarded.new_page()
     page.goto(base_url)
     link = page.get_by_role("link", name="A model is a function")
     expect(link).to_have_attribute("href", "lessons/function.html")
     expect(page.get_by_text("Turn two knobs to fit a line")).to_be_visible()
+    expect(page.get_by_role("link", name="Scale and cost")).to_have_attribute("href", "lessons/scale.html")
+    expect(page.get_by_text("Count the knobs of GPT-2, GPT-3 and Llama 3")).to_be_visible()
     page.close()
 
 
@@ -45,7 +47,7 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     expect(notices).to_contain_text("Ignored unknown setting 'bogus'")
     expect(notices).to_contain_text("Ignored x='abc': it is not a number; kept 10")
     # The URL now holds exactly the settings in force, and the embed snippet reproduces them.
-    page.wait_for_function("!location.search.includes('bogus')")
+    page.wait_for_function("location.search === '?w=1.5&b=0&lr=0.1&steps=200&x=10'")
     snippet = page.locator("#faders-embed-code").input_value()
     assert snippet.startswith("<iframe src=") and "embed=1" in snippet and "lr=0.1" in snippet
     page.close()
@@ -143,9 +145,11 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     host.shutdown()
 
 
-def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
+# Each lesson at its widest: scale's tables and charts with Llama 3 70B's long figures.
+@pytest.mark.parametrize("path", ["lessons/function.html", "lessons/scale.html?preset=llama-3-70b"])
+def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, path: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
-    page = open_lesson(guard, base_url + "lessons/function.html")
+    page = open_lesson(guard, base_url + path)
     page.wait_for_timeout(500)  # let Bokeh finish its layout
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     guard.context.close()

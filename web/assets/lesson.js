@@ -132,12 +132,14 @@ function showSettings({ settings, notices }) {
   showNotices();
   const query = new URLSearchParams(settings);
   if (embedded) query.set("embed", "1");
+  // Written out now: the snippet below adds embed=1 to `query`, which the address must not get.
+  const search = `?${query}`;
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, "", `?${query}`), 250);
+  urlTimer = setTimeout(() => history.replaceState(null, "", search), 250);
   query.set("embed", "1");
   const src = new URL(`?${query}`, location.href).href;
   $("faders-embed-code").value =
-    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="1500" ` +
+    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="${page.embedHeight}" ` +
     `style="border:0" loading="lazy"></iframe>`;
 }
 

@@ -20,6 +20,8 @@ class Lesson(param.Parameterized):
     url_names: ClassVar[dict[str, str]] = {}
     # Actions that run(action) accepts.
     actions: ClassVar[tuple[str, ...]] = ()
+    # Height in pixels of the iframe the embed snippet offers: about the lesson's own height.
+    embed_height: ClassVar[int] = 1500
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
 
@@ -58,7 +60,8 @@ class Lesson(param.Parameterized):
     async def run(self, action: str) -> None:
         """Perform an action by name; unknown names raise ValueError."""
         if action not in self.actions:
-            raise ValueError(f"Unknown action '{action}'. This lesson knows: {', '.join(self.actions)}.")
+            known = f"knows: {', '.join(self.actions)}" if self.actions else "has no actions"
+            raise ValueError(f"Unknown action '{action}'. This lesson {known}.")
         await getattr(self, f"do_{action}")()
 
     def view(self, with_prose: bool = False) -> Any:

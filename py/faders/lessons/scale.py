@@ -73,6 +73,7 @@ class ScaleLesson(Lesson):
         "tokens": "training_tokens", "tflops": "throughput_tflops", "util": "utilization",
         "price": "price_per_gpu_hour"}
     actions: ClassVar[tuple[str, ...]] = ()
+    embed_height: ClassVar[int] = 2700
 
     _gpt2 = PRESETS[DEFAULT_PRESET].config
     preset = param.Selector(default=DEFAULT_PRESET, objects=[*PRESETS, CUSTOM],
