@@ -110,6 +110,7 @@ def test_llama_3_8b_fits_as_core_says() -> None:
     assert results["training_tokens"] == 15 * 10**12
     words = all_words(lesson)
     assert "8,030,261,248 (≈ 8.03 B)" in words
+    assert "each head is 128 numbers wide; the MLP is 3.5 × the width" in words
     assert "| bf16 | 2 | 16.06 GB | ✗ too big | ✓ fits | ✓ fits |" in words
     assert "Its makers state over 15T tokens." in words
 

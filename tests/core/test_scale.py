@@ -98,6 +98,7 @@ def test_breakdown_sums_to_the_total(name: str) -> None:
 def test_defaults_fill_in_kv_heads_and_mlp_hidden() -> None:
     assert GPT2_SMALL.kv_heads == 12 and GPT2_SMALL.mlp_hidden == 4 * 768 and GPT2_SMALL.head_width == 64
     assert LLAMA3_8B.kv_heads == 8 and LLAMA3_8B.kv_width == 1024
+    assert GPT2_SMALL.mlp_multiple == 4 and LLAMA3_8B.mlp_multiple == 3.5
     assert TransformerConfig(100, 10, 768, 1, 12, mlp_ratio=8 / 3).mlp_hidden == 2048
 
 

@@ -115,6 +115,11 @@ class TransformerConfig:
         return self.width // self.heads
 
     @property
+    def mlp_multiple(self) -> float:
+        """How many times wider the MLP's hidden layer is than the model: GPT-2's 4, Llama 3's 3.5."""
+        return self.mlp_hidden / self.width
+
+    @property
     def kv_width(self) -> int:
         """Length of each key (and each value) vector summed over the key/value heads."""
         return self.kv_heads * self.head_width

@@ -254,7 +254,8 @@ class ScaleLesson(Lesson):
         return {
             "preset": self.preset,
             "model": PRESETS[self.preset].title if self.preset in PRESETS else "Custom model",
-            "architecture": self.architecture() | {"head_width": config.head_width},
+            "architecture": self.architecture() | {"head_width": config.head_width,
+                                                   "mlp_multiple": config.mlp_multiple},
             "parameters": n,
             "breakdown": parts.as_dict(), "shares": parts.shares(),
             "published": self.published(),

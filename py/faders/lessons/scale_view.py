@@ -192,7 +192,8 @@ class ScaleView:
     def count_text(results: dict[str, Any]) -> str:
         architecture = results["architecture"]
         text = (f"**{results['model']}: {readable.count(results['parameters'])} parameters**, "
-                f"worked out from its shape (each head is {architecture['head_width']} numbers wide).")
+                f"worked out from its shape (each head is {architecture['head_width']} numbers wide; "
+                f"the MLP is {readable.significant(architecture['mlp_multiple'])} × the width).")
         published = results["published"]
         if published is None:
             return text + "  \nA shape of your own: no published figure to compare with."
