@@ -125,3 +125,18 @@ def test_list_values_are_written_short() -> None:
     assert format_value([4.2, 2.1, -1.3]) == "4.2,2.1,-1.3"
     assert format_value(["cat", "dog"]) == "cat,dog"
     assert format_value([1 / 3, 2.0]) == "0.333333,2"
+
+
+def test_large_whole_numbers_are_written_briefly_and_read_exactly() -> None:
+    assert format_value(300_000_000_000) == "3e11"
+    assert format_value(15_000_000_000_000) == "15e12"
+    assert format_value(124_439_808) == "124439808"
+    assert format_value(10_000) == "10000"
+
+    class Count(param.Parameterized):
+        tokens = param.Integer(1, bounds=(1, 10**18))
+
+    for text, value in [("3e11", 300_000_000_000), ("15e12", 15 * 10**12),
+                        ("123456789012345678", 123_456_789_012_345_678)]:
+        assert parse_query(Count(), {"t": "tokens"}, {"t": text}).values == {"tokens": value}
+    assert format_value(123_456_789_012_345_678) == "123456789012345678"

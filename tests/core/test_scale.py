@@ -98,6 +98,7 @@ def test_breakdown_sums_to_the_total(name: str) -> None:
 def test_defaults_fill_in_kv_heads_and_mlp_hidden() -> None:
     assert GPT2_SMALL.kv_heads == 12 and GPT2_SMALL.mlp_hidden == 4 * 768 and GPT2_SMALL.head_width == 64
     assert LLAMA3_8B.kv_heads == 8 and LLAMA3_8B.kv_width == 1024
+    assert GPT2_SMALL.mlp_multiple == 4 and LLAMA3_8B.mlp_multiple == 3.5
     assert TransformerConfig(100, 10, 768, 1, 12, mlp_ratio=8 / 3).mlp_hidden == 2048
 
 
@@ -271,3 +272,55 @@ def test_other_bad_arguments_are_refused() -> None:
         scale.gpu_hours(-1.0)
     with pytest.raises(ValueError, match="price_per_gpu_hour"):
         scale.cost(1.0, -2.0)
+
+
+# --- Helpers for the lesson ----------------------------------------------------------------------
+
+
+def test_shares_of_gpt2_small_add_up_to_one() -> None:
+    shares = scale.parameter_breakdown(GPT2_SMALL).shares()
+    assert shares["embeddings"] == 38_597_376 / 124_439_808
+    assert shares["output_head"] == 0
+    assert math.fsum(shares.values()) == pytest.approx(1.0, abs=1e-15)
+
+
+@pytest.mark.parametrize(("hidden", "width", "new_width", "expected"), [
+    (3072, 768, 1024, 4096),    # GPT-2's ratio of 4 kept
+    (14336, 4096, 8192, 28672),  # Llama 3's 3.5
+    (8192, 3072, 4096, 10923),  # 8/3 × 4096 = 10922.67, rounded
+    (3, 2, 1, 2),               # 1.5 rounds up
+    (1, 1000, 1, 1),            # never below 1
+])
+def test_mlp_hidden_keeps_its_ratio_to_the_width(hidden: int, width: int, new_width: int,
+                                                 expected: int) -> None:
+    assert scale.mlp_hidden_at_width(hidden, width, new_width) == expected
+
+
+def test_mlp_hidden_at_width_refuses_bad_sizes() -> None:
+    with pytest.raises(ValueError, match="new_width must be at least 1"):
+        scale.mlp_hidden_at_width(3072, 768, 0)
+    with pytest.raises(ValueError, match="width must be a whole number"):
+        scale.mlp_hidden_at_width(3072, 768.0, 1024)
+
+
+def test_tokens_per_parameter() -> None:
+    assert scale.tokens_per_parameter(2, 5000) == 2500
+    assert scale.tokens_per_parameter(8_030_261_248, 15e12) == pytest.approx(1867.93, abs=0.01)
+    with pytest.raises(ValueError, match="tokens must be a whole number"):
+        scale.tokens_per_parameter(2, 0.5)
+
+
+@pytest.mark.parametrize("name", scale.PRESETS)
+def test_every_preset_is_recognised_from_its_shape(name: str) -> None:
+    config = scale.PRESETS[name].config
+    spelled_out = TransformerConfig(
+        vocabulary_size=config.vocabulary_size, context_length=config.context_length, width=config.width,
+        layers=config.layers, heads=config.heads, kv_heads=config.kv_heads, mlp_hidden=config.mlp_hidden,
+        mlp_ratio=2, mlp_kind=config.mlp_kind, tied_embeddings=config.tied_embeddings,
+        positions=config.positions, biases=config.biases, norm=config.norm)
+    assert scale.matching_preset(spelled_out) == name
+
+
+def test_a_changed_shape_matches_no_preset() -> None:
+    assert scale.matching_preset(TransformerConfig(50257, 1024, 768, 13, 12)) is None
+    assert scale.matching_preset(TransformerConfig(50257, 1024, 768, 12, 12, biases=False)) is None

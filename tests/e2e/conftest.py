@@ -101,6 +101,16 @@ def open_lesson(guard: Guarded, url: str) -> Page:
     return page
 
 
+def snapshot(page: Page) -> dict:
+    """What faders.get() answers: the lesson's settings, results and notices."""
+    return page.evaluate("faders.get()")
+
+
+def live(page: Page) -> Locator:
+    """The live lesson, as opposed to the still preview shown while it loads."""
+    return page.locator("#faders-live")
+
+
 def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
     """Poll faders.get() until `predicate` (a JS function of the snapshot) holds; return the snapshot."""
     deadline = time.monotonic() + timeout_s
@@ -111,13 +121,3 @@ def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}: {snapshot['results'].get('status')}")
         time.sleep(0.1)
-
-
-def snapshot(page: Page) -> dict:
-    """faders.get(): the lesson's settings, results and notices."""
-    return page.evaluate("faders.get()")
-
-
-def live(page: Page) -> Locator:
-    """The live lesson (not the still preview)."""
-    return page.locator("#faders-live")

@@ -24,6 +24,8 @@ def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
         expect(links.nth(number)).to_have_attribute("href", f"lessons/{lesson.slug}.html")
         expect(page.get_by_text(lesson.teaser)).to_be_visible()
     expect(page.get_by_text("Turn two knobs to fit a line")).to_be_visible()
+    expect(page.get_by_role("link", name="Scale and cost")).to_have_attribute("href", "lessons/scale.html")
+    expect(page.get_by_text("Count the knobs of GPT-2, GPT-3 and Llama 3")).to_be_visible()
     page.close()
 
 
@@ -50,7 +52,7 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     expect(notices).to_contain_text("Ignored unknown setting 'bogus'")
     expect(notices).to_contain_text("Ignored x='abc': it is not a number; kept 10")
     # The URL now holds exactly the settings in force, and the embed snippet reproduces them.
-    page.wait_for_function("!location.search.includes('bogus')")
+    page.wait_for_function("location.search === '?w=1.5&b=0&lr=0.1&steps=200&x=10'")
     snippet = page.locator("#faders-embed-code").input_value()
     assert snippet.startswith("<iframe src=") and "embed=1" in snippet and "lr=0.1" in snippet
     page.close()
@@ -148,10 +150,12 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     host.shutdown()
 
 
-@pytest.mark.parametrize("slug", list(LESSONS))
-def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, slug: str) -> None:
+# Each lesson at its widest (scale: its tables and charts with Llama 3 70B's long figures).
+@pytest.mark.parametrize("path", ["lessons/function.html", "lessons/logits.html",
+                                  "lessons/scale.html?preset=llama-3-70b"])
+def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, path: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
-    page = open_lesson(guard, base_url + f"lessons/{slug}.html")
+    page = open_lesson(guard, base_url + path)
     page.wait_for_timeout(500)  # let Bokeh finish its layout
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     guard.context.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from faders.core import scale
 from faders.core import softmax as sm
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,4 +72,24 @@ def test_logits_lesson_under_panel_serve(browser: Browser, panel_server: str) ->
     expect(page.get_by_role("textbox", name="Label 4")).to_have_value("bird")
     page.get_by_role("button", name="New seed").click()
     expect(page.get_by_text("a new sequence")).to_be_visible(timeout=30_000)
+    context.close()
+
+
+def test_scale_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=scale&preset=llama-3-8b&nonsense=1")
+    expect(page.get_by_text("Ignored unknown setting 'nonsense'")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Llama 3 8B: 8,030,261,248").first).to_be_visible()
+    layers = page.get_by_label("Layers", exact=True)
+    layers.fill("33")
+    layers.press("Enter")
+    custom = scale.parameter_count(dataclasses.replace(scale.PRESETS["llama-3-8b"].config, layers=33))
+    expect(page.get_by_text(f"Custom model: {custom:,}").first).to_be_visible(timeout=30_000)
+    width = page.get_by_label("Width", exact=True)
+    width.fill("4097")
+    width.press("Enter")
+    refusal = page.get_by_text("width 4097 must divide evenly among 32 heads").first
+    expect(refusal).to_be_visible(timeout=30_000)
+    expect(width).to_have_value("4096")
     context.close()

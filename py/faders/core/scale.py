@@ -12,7 +12,7 @@ Units used throughout:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from faders.core import linear
 
@@ -115,6 +115,11 @@ class TransformerConfig:
         return self.width // self.heads
 
     @property
+    def mlp_multiple(self) -> float:
+        """How many times wider the MLP's hidden layer is than the model: GPT-2's 4, Llama 3's 3.5."""
+        return self.mlp_hidden / self.width
+
+    @property
     def kv_width(self) -> int:
         """Length of each key (and each value) vector summed over the key/value heads."""
         return self.kv_heads * self.head_width
@@ -177,6 +182,11 @@ class ParameterBreakdown:
                 "attention": self.attention, "mlp": self.mlp, "norms": self.norms,
                 "output_head": self.output_head}
 
+    def shares(self) -> dict[str, float]:
+        """Each group's fraction of the whole model (they add up to 1)."""
+        total = self.total
+        return {name: count / total for name, count in self.as_dict().items()}
+
 
 def parameter_breakdown(config: TransformerConfig) -> ParameterBreakdown:
     """Every parameter, grouped for display. Each layer has two norms (before attention, before MLP)."""
@@ -194,6 +204,14 @@ def parameter_breakdown(config: TransformerConfig) -> ParameterBreakdown:
 def parameter_count(config: TransformerConfig) -> int:
     """The exact number of parameters (knobs) in the model."""
     return parameter_breakdown(config).total
+
+
+def mlp_hidden_at_width(mlp_hidden: int, width: int, new_width: int) -> int:
+    """The MLP hidden size that keeps its ratio to the width when the width changes, rounded to
+    the nearest whole number (half rounds up), at least 1."""
+    mlp_hidden, width = _as_size(mlp_hidden, "mlp_hidden"), _as_size(width, "width")
+    new_width = _as_size(new_width, "new_width")
+    return max(1, (2 * mlp_hidden * new_width + width) // (2 * width))
 
 
 # --- Memory -------------------------------------------------------------------------------------
@@ -256,6 +274,11 @@ def inference_flops_per_token(n_params: int) -> int:
 def inference_flops(n_params: int, tokens: int) -> int:
     """≈ 2·N·D to produce (or read) D tokens, e.g. D = 1,000,000 for the cost per million tokens."""
     return inference_flops_per_token(n_params) * _as_whole(tokens, "tokens")
+
+
+def tokens_per_parameter(n_params: int, tokens: int) -> float:
+    """How much text training reads for each knob it turns: D / N."""
+    return _as_whole(tokens, "tokens") / _as_whole(n_params, "n_params")
 
 
 def training_to_inference_ratio(tokens: int) -> int:
@@ -392,3 +415,13 @@ PRESETS: dict[str, Preset] = {
                           _LLAMA3_CARD, 70_553_706_496, _TRANSFORMERS + "meta-llama/Meta-Llama-3-70B",
                           training_tokens=15e12, training_tokens_stated="over 15T tokens"),
 }
+
+
+def _shape(config: TransformerConfig) -> dict[str, object]:
+    """Everything that fixes the count; mlp_ratio does not once mlp_hidden is filled in."""
+    return {f.name: getattr(config, f.name) for f in fields(config) if f.name != "mlp_ratio"}
+
+
+def matching_preset(config: TransformerConfig) -> str | None:
+    """The name of the preset with exactly this shape, if there is one."""
+    return next((name for name, preset in PRESETS.items() if _shape(preset.config) == _shape(config)), None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from faders.lessons.base import Lesson
 from faders.lessons.function import FunctionLesson
 from faders.lessons.logits import LogitsLesson
+from faders.lessons.scale import ScaleLesson
 
 # Lessons in the order the index lists them.
-LESSONS: dict[str, type[Lesson]] = {lesson.slug: lesson for lesson in (FunctionLesson, LogitsLesson)}
+LESSONS: dict[str, type[Lesson]] = {
+    lesson.slug: lesson for lesson in (FunctionLesson, LogitsLesson, ScaleLesson)}

@@ -73,7 +73,8 @@ class Lesson(param.Parameterized):
     async def run(self, action: str) -> None:
         """Perform an action by name; unknown names raise ValueError."""
         if action not in self.actions:
-            raise ValueError(f"Unknown action '{action}'. This lesson knows: {', '.join(self.actions)}.")
+            known = f"knows: {', '.join(self.actions)}" if self.actions else "has no actions"
+            raise ValueError(f"Unknown action '{action}'. This lesson {known}.")
         await getattr(self, f"do_{action}")()
 
     def view(self, with_prose: bool = False) -> Any:

@@ -68,6 +68,11 @@ def format_value(value: object) -> str:
         return f"{value:.6g}"
     if isinstance(value, list | tuple):
         return ",".join(format_value(item) for item in value)
+    if isinstance(value, int) and abs(value) >= 10**6:
+        # Large round counts, exactly and briefly: 300000000000 -> 3e11.
+        digits = str(abs(value)).rstrip("0")
+        compact = f"{'-' if value < 0 else ''}{digits}e{len(str(abs(value))) - len(digits)}"
+        return compact if len(compact) < len(str(value)) else str(value)
     return str(value)
 
 
@@ -86,7 +91,8 @@ def parse_number(text: str, bounds: tuple[float | None, float | None] | None, wh
                  reason: str = "") -> float | int:
     """A finite number within bounds (whole if asked), or ValueError saying why."""
     try:
-        number = float(text)
+        # Whole numbers as written are exact at any size; a float would round past 2**53.
+        number = int(text) if whole and text.lstrip("+-").isdigit() else float(text)
     except ValueError:
         raise ValueError("is not a number") from None
     if not math.isfinite(number):
