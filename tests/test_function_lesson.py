@@ -6,16 +6,15 @@ import asyncio
 import json
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-import faders
 from faders.browser import PageLink
 from faders.core import linear
 from faders.lessons.function import FunctionLesson, format_number
+from tests.notebook import displayed
 
 
 def run(coroutine: Coroutine) -> Any:
@@ -112,18 +111,7 @@ def test_page_link_applies_a_change_made_on_the_page() -> None:
 
 
 def test_the_same_lesson_renders_in_a_jupyter_notebook(monkeypatch: pytest.MonkeyPatch) -> None:
-    import nbclient
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import panel as pn\n"
-        "from faders.lessons.function import FunctionLesson\n"
-        "pn.extension()\n"
-        "FunctionLesson(learning_rate=0.1)")])
-    monkeypatch.setenv("PYTHONPATH", str(Path(faders.__file__).parents[1]))
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
-    outputs = notebook.cells[0].outputs
-    rendered = [o for o in outputs if o.get("output_type") == "execute_result"]
-    assert rendered, outputs
-    assert "application/vnd.holoviews_exec.v0+json" in rendered[0]["data"]
-    assert "Learning rate" in json.dumps(rendered[0]["data"])
+    data = displayed("from faders.lessons.function import FunctionLesson\n"
+                     "FunctionLesson(learning_rate=0.1)", monkeypatch)
+    assert "application/vnd.holoviews_exec.v0+json" in data
+    assert "Learning rate" in json.dumps(data)
