@@ -125,12 +125,15 @@ function problem(message) {
 // ---- settings in the URL and the embed snippet --------------------------------------------
 
 const embedded = new URLSearchParams(location.search).get("embed") === "1";
+// The engine a link asks for (?backend=numpy|webgpu) is the page's, not a knob: links keep it.
+const chosenBackend = new URLSearchParams(location.search).get("backend");
 let urlTimer = null;
 
 function showSettings({ settings, notices }) {
   settingNotices = notices;
   showNotices();
   const query = new URLSearchParams(settings);
+  if (page.gpu && chosenBackend !== null) query.set("backend", chosenBackend);
   if (embedded) query.set("embed", "1");
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => history.replaceState(null, "", `?${query}`), 250);

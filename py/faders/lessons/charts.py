@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
 import panel as pn
+import param
+from bokeh.events import ButtonClick
+from bokeh.models import Button
 from bokeh.plotting import figure
 
 INK = "#1f2933"
 ACCENT = "#d9480f"
 MODEL = "#1c7ed6"
 MUTED = "#868e96"
+
+# Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
+# Panel gives a row the sum of its children's widths as its minimum, which would keep it from
+# wrapping on a phone; these inline styles let rows wrap and containers shrink.
+SHRINKS = {"min-width": "0"}
+WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
+        "column-gap": "24px"}
+WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
 
 
 def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
@@ -39,3 +51,21 @@ def unlocked(update: Callable[..., None]) -> Callable[..., None]:
             update(*args)
 
     return run
+
+
+def nice_ceiling(value: float) -> float:
+    """A round number a little above `value` (1, 2, 2.5 or 5 times a power of ten): an axis's end
+    that changes only now and then as data arrive, so the chart is not laid out again each time."""
+    if not (math.isfinite(value) and value > 0):
+        return 1.0
+    target = value * 1.1
+    power = 10.0 ** math.floor(math.log10(target))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= target)
+
+
+def action_button(lesson: Any, label: str, action: str, **options: Any) -> Button:
+    """A Bokeh button that runs one of the lesson's actions. Bokeh's own button: toggling its
+    `disabled` is cheap in the page, where Panel's button re-renders (tens of milliseconds)."""
+    button = Button(label=label, **options)
+    button.on_event(ButtonClick, lambda _: param.parameterized.async_executor(partial(lesson.run, action)))
+    return button

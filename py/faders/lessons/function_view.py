@@ -15,17 +15,10 @@ from bokeh.models import Button, ColumnDataSource, Range1d
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, plain_figure, unlocked
+from faders.lessons.charts import ACCENT, INK, MODEL, MUTED, SHRINKS, WRAP, WRAPPED, plain_figure, unlocked
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
-# Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
-# Panel gives a row the sum of its children's widths as its minimum, which would keep it from
-# wrapping on a phone; these inline styles let rows wrap and containers shrink.
-SHRINKS = {"min-width": "0"}
-WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
-        "column-gap": "24px"}
-WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
 SURFACE_RESOLUTION = 100
 CODE_CSS = """
 pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
