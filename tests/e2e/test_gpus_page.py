@@ -103,6 +103,7 @@ def test_settings_stay_in_the_url_and_the_embed_snippet(gpu_page: Page) -> None:
     snippet = gpu_page.locator("#faders-embed-code").input_value()
     assert "lessons/gpus.html?size=128&width=32&batch=100&epochs=2" in snippet
     assert "embed=1" in snippet and "backend=" not in snippet
+    assert 'height="2700"' in snippet  # the whole lesson, results included, without scrolling inside
 
 
 def test_a_gpu_lost_mid_training_falls_back_to_numpy_with_a_notice(gpu_page: Page) -> None:

@@ -140,7 +140,7 @@ function showSettings({ settings, notices }) {
   query.set("embed", "1");
   const src = new URL(`?${query}`, location.href).href;
   $("faders-embed-code").value =
-    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="1500" ` +
+    `<iframe src="${src}" title="Faders: ${page.title}" width="100%" height="${page.embedHeight}" ` +
     `style="border:0" loading="lazy"></iframe>`;
 }
 

@@ -23,6 +23,8 @@ class Lesson(param.Parameterized):
     actions: ClassVar[tuple[str, ...]] = ()
     # Lessons that multiply matrices get the page's engine (WebGPU or numpy) as `backend`.
     uses_gpu: ClassVar[bool] = False
+    # Pixels the embed snippet's iframe asks for: the whole lesson, with its results, on a laptop.
+    embed_height: ClassVar[int] = 1500
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
 
