@@ -14,6 +14,7 @@ from faders.lessons import readable
 from faders.lessons.charts import LABEL_COLOURS
 from faders.lessons.formatting import format_number, format_probability
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE
+from faders.lessons.gpus import GpusLesson, benchmark_sizes
 from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
 from faders.lessons.scale import PRECISIONS, ScaleLesson
 from faders.lessons.scale_view import DEVICE_NAMES, fit_colour
@@ -45,6 +46,16 @@ class Panel:
                 f'<text x="{self.left + 14}" y="{top + height / 2}" font-size="12" fill="#5f6b76" '
                 f'text-anchor="middle" transform="rotate(-90 {self.left + 14} {top + height / 2})">'
                 f'{escape(y_label)}</text>')
+
+    def note(self, text: str) -> str:
+        """A line of text in the middle of the panel (what appears there once the lesson runs)."""
+        return (f'<text x="{self.left + PANEL_WIDTH / 2}" y="{PANEL_HEIGHT / 2}" font-size="13" '
+                f'fill="#5f6b76" text-anchor="middle">{escape(text)}</text>')
+
+    def x_ticks(self, values: Sequence[float]) -> str:
+        bottom = PANEL_HEIGHT - MARGIN
+        return "".join(f'<text x="{self.x(v):.1f}" y="{bottom + 14}" font-size="10" fill="#5f6b76" '
+                       f'text-anchor="middle">{v:g}</text>' for v in values)
 
     def polyline(self, xs: Sequence[float], ys: Sequence[float], **style: str) -> str:
         points = " ".join(f"{self.x(a):.1f},{self.y(b):.1f}" for a, b in zip(xs, ys, strict=True))
@@ -151,4 +162,22 @@ def scale_preview() -> str:
             f'a laptop and two GPUs, and the compute of training against inference">{"".join(parts)}</svg>')
 
 
-PREVIEWS = {"function": function_preview, "logits": logits_preview, "scale": scale_preview}
+def gpus_preview() -> str:
+    """The `gpus` lesson at its defaults, before anything is measured: the two empty charts."""
+    largest = GpusLesson.param.max_size.default
+    speed = Panel(0, (0, largest * 1.05), (0, 1))
+    parts = [speed.frame("Matrix products per second, measured here", "matrix size n",
+                         "GFLOP/s"),
+             speed.x_ticks(benchmark_sizes(largest)),
+             speed.note("Benchmark draws numpy and WebGPU here, size by size")]
+    epochs = Panel(PANEL_WIDTH, (0, 1), (0, 1))
+    parts += [epochs.frame("Seconds per epoch, engine by engine", "epoch", "seconds"),
+              epochs.note("Train races the same network on each engine")]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * PANEL_WIDTH} {PANEL_HEIGHT}" '
+            f'role="img" aria-label="Two empty charts waiting for measurements: matrix products per '
+            f'second against matrix size, and seconds per training epoch on each engine">'
+            f'{"".join(parts)}</svg>')
+
+
+PREVIEWS = {"function": function_preview, "logits": logits_preview, "scale": scale_preview,
+            "gpus": gpus_preview}

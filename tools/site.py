@@ -73,8 +73,9 @@ def render_pages(dist: Path, scripts: list[str]) -> None:
     for lesson in lessons:
         html = page.render(
             lesson=lesson, scripts=scripts, versions=VERSIONS,
-            page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title, "gpu": lesson.uses_gpu,
-                                         "embedHeight": lesson.embed_height}).replace("</", "<\\/")),
+            page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
+                                         "gpu": lesson.uses_gpu, "embedHeight": lesson.embed_height})
+                             .replace("</", "<\\/")),
             prose_html=Markup(markdown.markdown(lesson.prose)),
             preview_svg=Markup(PREVIEWS[lesson.slug]()))
         target = dist / "lessons" / f"{lesson.slug}.html"

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 
 from tools.server import StaticServer, start
 
@@ -40,11 +40,25 @@ def base_url(server: StaticServer) -> str:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the session: its sync API refuses to start a second alongside."""
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
+def gpu_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium with WebGPU on SwiftShader, a GPU emulated on the CPU (the default one has no adapter)."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBGPU_ARGS)
+    yield chromium
+    chromium.close()
 
 
 class Guarded:
@@ -76,12 +90,22 @@ class Guarded:
         return page
 
 
-@pytest.fixture(scope="module")
-def guarded(browser: Browser) -> Iterator[Guarded]:
+def guarding(browser: Browser) -> Iterator[Guarded]:
+    """A Guarded context for a test module; the module fails if it asked another host for anything."""
     guard = Guarded(browser)
     yield guard
     guard.context.close()
     assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+
+
+@pytest.fixture(scope="module")
+def guarded(browser: Browser) -> Iterator[Guarded]:
+    yield from guarding(browser)
+
+
+@pytest.fixture(scope="module")
+def gpu_guarded(gpu_browser: Browser) -> Iterator[Guarded]:
+    yield from guarding(gpu_browser)
 
 
 def open_lesson(guard: Guarded, url: str) -> Page:

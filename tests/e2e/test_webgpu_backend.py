@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS, Guarded
+from tests.e2e.conftest import Guarded
 from tools.pyodide_page import run_python, start_pyodide
 
 SETUP = """
@@ -40,14 +40,6 @@ def losses(backend, epochs=6, lose_after=None):
     return out
 json.dumps(gpu.adapter)
 """
-
-
-@pytest.fixture(scope="module")
-def gpu_browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBGPU_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

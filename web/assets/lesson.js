@@ -125,6 +125,8 @@ function problem(message) {
 // ---- settings in the URL and the embed snippet --------------------------------------------
 
 const embedded = new URLSearchParams(location.search).get("embed") === "1";
+// The engine a link asks for (?backend=numpy|webgpu) is the page's, not a knob: links keep it.
+const chosenBackend = new URLSearchParams(location.search).get("backend");
 let urlTimer = null;
 
 // Commas separate the items of a list setting (labels=cat,dog,car); a query needs no escape for them.
@@ -134,6 +136,7 @@ function showSettings({ settings, notices }) {
   settingNotices = notices;
   showNotices();
   const query = new URLSearchParams(settings);
+  if (page.gpu && chosenBackend !== null) query.set("backend", chosenBackend);
   if (embedded) query.set("embed", "1");
   const search = `?${queryText(query)}`; // now: the embed snippet's query below adds embed=1
   clearTimeout(urlTimer);

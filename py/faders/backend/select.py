@@ -8,9 +8,10 @@ backend to numpy for good, with a notice, and the product that failed is done ag
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -100,14 +101,38 @@ class SelectingBackend:
         except GpuUnavailableError as failure:
             self.fall_back(str(failure))
             return timings
-        self.calibration = timings
+        self.adopt(timings)
+        return timings
+
+    def adopt(self, timings: Sequence[Timing]) -> None:
+        """Set the threshold from timings measured elsewhere (a lesson's own benchmark, say)."""
+        self.calibration = list(timings)
         self.threshold_flops = float("inf")
-        for timing in reversed(timings):  # the GPU must win at this size and every larger one
+        for timing in sorted(timings, key=lambda t: t.size, reverse=True):
             if timing.webgpu_seconds >= timing.numpy_seconds:
-                break
+                break  # the GPU must win at this size and every larger one
             self.threshold_flops = 2.0 * timing.size**3
         self._changed()
-        return timings
+
+    @contextlib.contextmanager
+    def forced(self, mode: str) -> Iterator[SelectingBackend]:
+        """Use `mode` for a while (a lesson's side-by-side runs); a GPU failure meanwhile still counts."""
+        if mode not in MODES:
+            raise ValueError(f"backend must be one of {', '.join(MODES)}, not '{mode}'")
+        saved, self.mode = self.mode, mode
+        try:
+            yield self
+        finally:
+            self.mode = saved
+
+    def check(self) -> None:
+        """Ask the GPU for one tiny product; if it fails, fall back to numpy now rather than later."""
+        if self.gpu is None:
+            return
+        try:
+            self.gpu.matmul(np.ones((1, 1)), np.ones((1, 1)))
+        except GpuUnavailableError as failure:
+            self.fall_back(str(failure))
 
     def _notice(self, text: str) -> None:
         self.notices.append(text)

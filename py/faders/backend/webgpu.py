@@ -114,6 +114,11 @@ class WebGPUBackend:
         """Wait until every queued product is done (for timing)."""
         self._wait(self.gpu.finish())
 
+    def lose(self) -> None:
+        """Give the GPU device up, as a lost GPU would: every later product fails (to show the fallback)."""
+        with contextlib.suppress(Exception):  # already gone
+            self.gpu.lose()
+
     # ---- plumbing ----------------------------------------------------------------------------
 
     def _kept(self, matrix: np.ndarray, transposed: bool) -> GpuArray:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from faders.lessons.base import Lesson
 from faders.lessons.function import FunctionLesson
+from faders.lessons.gpus import GpusLesson
 from faders.lessons.logits import LogitsLesson
 from faders.lessons.scale import ScaleLesson
 
-# Lessons in the order the index lists them.
+# Lessons in the order the index lists them (the curriculum's order).
 LESSONS: dict[str, type[Lesson]] = {
-    lesson.slug: lesson for lesson in (FunctionLesson, LogitsLesson, ScaleLesson)}
+    lesson.slug: lesson for lesson in (FunctionLesson, ScaleLesson, LogitsLesson, GpusLesson)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
@@ -54,6 +55,16 @@ def unlocked(update: Callable[..., None]) -> Callable[..., None]:
             update(*args)
 
     return run
+
+
+def nice_ceiling(value: float) -> float:
+    """A round number a little above `value` (1, 2, 2.5 or 5 times a power of ten): an axis's end
+    that changes only now and then as data arrive, so the chart is not laid out again each time."""
+    if not (math.isfinite(value) and value > 0):
+        return 1.0
+    target = value * 1.1
+    power = 10.0 ** math.floor(math.log10(target))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= target)
 
 
 def button(label: str, on_press: Callable[[], Any], **options: Any) -> Button:
