@@ -24,7 +24,7 @@ from panel.io.state import state
 
 from faders.backend.select import MODES, SelectingBackend
 from faders.backend.webgpu import WebGPUBackend
-from faders.lessons import LESSONS
+from faders.lessons import lesson_class
 from faders.lessons.base import Lesson
 
 Send = Callable[[str, str], Any]
@@ -137,12 +137,12 @@ def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, l
 def start(slug: str, query_json: str, send: Send, gpu: Any = None) -> PageLink:
     """Create the lesson named by the page, apply the URL's settings, and link it to the page."""
     param.parameterized.async_executor = run_async
-    lesson_class, query = LESSONS[slug], json.loads(query_json)
-    if lesson_class.uses_gpu:
+    chosen, query = lesson_class(slug), json.loads(query_json)
+    if chosen.uses_gpu:
         backend, notices = choose_backend(query, gpu)
-        lesson = lesson_class(backend=backend)
+        lesson = chosen(backend=backend)
     else:
-        lesson, notices = lesson_class(), []
+        lesson, notices = chosen(), []
     lesson.apply(query)
     lesson.notices = notices + lesson.notices
     return PageLink(lesson, send)

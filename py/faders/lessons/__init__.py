@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from faders.lessons.base import Lesson
-from faders.lessons.function import FunctionLesson
-from faders.lessons.gpus import GpusLesson
-from faders.lessons.logits import LogitsLesson
-from faders.lessons.scale import ScaleLesson
+import importlib
+from typing import TYPE_CHECKING
 
-# Lessons in the order the index lists them (the curriculum's order).
-LESSONS: dict[str, type[Lesson]] = {
-    lesson.slug: lesson for lesson in (FunctionLesson, ScaleLesson, LogitsLesson, GpusLesson)}
+if TYPE_CHECKING:
+    from faders.lessons.base import Lesson
+
+# slug -> (module, class), in the order the index lists them (the curriculum's order). A lesson's
+# page imports only its own module: importing every lesson would slow every page's start.
+LESSON_CLASSES: dict[str, tuple[str, str]] = {
+    "function": ("faders.lessons.function", "FunctionLesson"),
+    "scale": ("faders.lessons.scale", "ScaleLesson"),
+    "logits": ("faders.lessons.logits", "LogitsLesson"),
+    "gpus": ("faders.lessons.gpus", "GpusLesson"),
+}
+
+
+def lesson_class(slug: str) -> type[Lesson]:
+    """The lesson called `slug` (KeyError if there is none), importing its module alone."""
+    module, name = LESSON_CLASSES[slug]
+    return getattr(importlib.import_module(module), name)
+
+
+def __getattr__(name: str) -> dict[str, type[Lesson]]:
+    # `LESSONS`, every lesson class by slug, imported when first asked for (the build, the index).
+    if name == "LESSONS":
+        return {slug: lesson_class(slug) for slug in LESSON_CLASSES}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
