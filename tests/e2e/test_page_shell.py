@@ -55,6 +55,7 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     page.wait_for_function("location.search === '?w=1.5&b=0&lr=0.1&steps=200&x=10'")
     snippet = page.locator("#faders-embed-code").input_value()
     assert snippet.startswith("<iframe src=") and "embed=1" in snippet and "lr=0.1" in snippet
+    assert 'height="2150"' in snippet  # the lesson's own height, so the iframe needs no scrolling
     page.close()
 
 

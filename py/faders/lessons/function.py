@@ -48,6 +48,8 @@ class FunctionLesson(Lesson):
     url_names: ClassVar[dict[str, str]] = {
         "w": "w", "b": "b", "lr": "learning_rate", "steps": "steps", "x": "x_new"}
     actions: ClassVar[tuple[str, ...]] = ("train", "stop", "reset")
+    # The page measures about 2,110 px tall at 700 px wide in embed mode.
+    embed_height: ClassVar[int] = 2150
 
     w = param.Number(0.0, bounds=(-100.0, 100.0), doc="Weight: the slope of the line.")
     b = param.Number(0.0, bounds=(-100.0, 100.0), doc="Bias: the height of the line at x = 0.")
