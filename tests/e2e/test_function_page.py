@@ -106,8 +106,8 @@ def longest_task_while_training(page: Page) -> list[float]:
 
 def test_training_never_blocks_the_page_for_long(page: Page) -> None:
     # This shared 2-core machine sometimes stalls every process at once; a long task that the
-    # page itself causes shows up in both of two runs, a stall of the machine in one.
-    runs = [longest_task_while_training(page), longest_task_while_training(page)]
+    # page itself causes shows up in every run, a stall of the machine in one or two of three.
+    runs = [longest_task_while_training(page) for _ in range(3)]
     assert min(max(tasks, default=0) for tasks in runs) < 100, runs
 
 
