@@ -145,13 +145,6 @@ class WebGPUBackend:
                     old.release()
         return flipped if transposed else on_gpu
 
-    def forget_uploads(self) -> None:
-        for _, on_gpu, flipped in self._uploads.values():
-            on_gpu.release()
-            if flipped is not None:
-                flipped.release()
-        self._uploads.clear()
-
     def _read(self, handle: int, size: int) -> np.ndarray:
         data = self._wait(self.gpu.read(handle))
         out = np.empty(size, dtype=np.float32)
