@@ -139,6 +139,16 @@ def test_pasted_csv_errors_name_the_line(text: str, problem: str, message: str) 
         playground.parse_points_csv(text, problem=problem)
 
 
+def test_one_point_parses_when_asked_for_one() -> None:
+    assert playground.parse_points_csv("1,1,1", min_points=1).x.tolist() == [[1.0, 1.0]]
+
+
+def test_a_run_needs_a_point_to_train_on() -> None:
+    data = playground.parse_points_csv("1,1,1\n2,2,0")
+    with pytest.raises(ValueError, match="with 2 points and 10% of them for training, no point is left"):
+        playground.start(Setup(points=data, test_fraction=0.9))
+
+
 def test_pasted_csv_has_a_size_limit_that_says_why() -> None:
     text = "\n".join("1,1,0" for _ in range(11))
     with pytest.raises(ValueError, match="more than 10 points"):

@@ -144,6 +144,10 @@ def loss_on(model: MLP, x: np.ndarray, y: np.ndarray, loss: str) -> float:
 def start(setup: Setup, backend: Any = None) -> Run:
     """A fresh run of `setup`: data drawn and split, network initialised, epoch 0."""
     train, test = make_split(setup)
+    if not len(train.y):
+        total, share = len(train.y) + len(test.y), 1 - setup.test_fraction
+        raise ValueError(f"with {total} points and {share:.0%} of them "
+                         "for training, no point is left to train on")
     return Run(setup, build_model(setup, backend), SGD(learning_rate=setup.learning_rate),
                np.random.default_rng(setup.seed), train, test,
                feature_columns(train.x, setup.features), feature_columns(test.x, setup.features))
@@ -213,12 +217,13 @@ def confusion_matrix(predicted: np.ndarray, labels: np.ndarray, classes: int = 2
 # --- the reader's own points --------------------------------------------------------------------------
 
 def parse_points_csv(text: str, problem: str = "classification", max_points: int = MAX_PASTED_POINTS,
-                     half_width: float = HALF_WIDTH) -> Dataset:
+                     half_width: float = HALF_WIDTH, min_points: int = 2) -> Dataset:
     """Points pasted as CSV lines `x, y, label` (commas, semicolons, tabs or spaces between).
 
     Blank lines and lines starting with # are skipped, and so is a first line of column names.
     Labels are 0 or 1 for classification (−1 counts as 0, as in playground) and any number for
-    regression. Raises ValueError naming the first bad line and what is wrong with it.
+    regression. Raises ValueError naming the first bad line and what is wrong with it, or when there
+    are fewer than `min_points` (a clicked point alone is checked with min_points=1).
     """
     if problem not in PROBLEMS:
         raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}; got {problem!r}")
@@ -251,8 +256,9 @@ def parse_points_csv(text: str, problem: str = "classification", max_points: int
         rows.append((x, y, label))
         if len(rows) > max_points:
             raise ValueError(f"more than {max_points} points; this page trains on at most {max_points}")
-    if len(rows) < 2:
-        raise ValueError(f"at least 2 points are needed (one to train on, one to test); found {len(rows)}")
+    if len(rows) < min_points:
+        raise ValueError(f"at least {min_points} points are needed (one to train on, one to test); "
+                         f"found {len(rows)}")
     table = np.array(rows, dtype=np.float64)
     labels = table[:, 2].astype(np.intp) if problem == "classification" else table[:, 2]
     return Dataset(table[:, :2], labels, problem)
