@@ -10,7 +10,7 @@ import pytest
 from faders.core import playground
 from faders.core.datasets import feature_columns
 from faders.lessons.network import MAP_RESOLUTION, NetworkLesson
-from tests.helpers import run
+from tests.helpers import notebook_display, page_link_session, run
 
 
 def trained(epochs: int, **knobs: object) -> NetworkLesson:
@@ -85,7 +85,7 @@ def test_the_published_frame_holds_the_maps_of_the_last_epoch() -> None:
     frame = lesson.frame
     assert frame.epoch == 12
     assert (frame.train_loss, frame.test_loss) == tuple(lesson.results()["loss_curve"][-1][1:])
-    expected = playground.decision_maps(lesson._run.model, ("x", "y"), resolution=MAP_RESOLUTION)
+    expected = playground.decision_maps(lesson.current_run.model, ("x", "y"), resolution=MAP_RESOLUTION)
     assert np.array_equal(frame.maps.output, expected.output)
     assert [m.shape for m in frame.maps.neurons] == [(3, MAP_RESOLUTION, MAP_RESOLUTION),
                                                      (2, MAP_RESOLUTION, MAP_RESOLUTION)]
@@ -209,7 +209,7 @@ def test_pasted_points_become_the_dataset() -> None:
     assert lesson.dataset == "custom" and results["train_points"] + results["test_points"] == 16
     assert lesson.paste_points("1,2,1\n1,2") == [
         "Ignored the pasted points: line 2: expected 3 values x, y, label; found 2."]
-    assert len(lesson._run.train.y) == 8
+    assert len(lesson.current_run.train.y) == 8
 
 
 def test_clicked_points_make_a_dataset_of_their_own() -> None:
@@ -233,7 +233,7 @@ def test_exported_weights_reload_to_the_same_predictions() -> None:
     model, features, loss = playground.load_weights_json(lesson.weights_json())
     assert features == ["x", "y", "x2", "y2"] and loss == "cross_entropy"
     grid = feature_columns(playground.grid_points(9), features)
-    assert np.array_equal(model.predict(grid), lesson._run.model.predict(grid))
+    assert np.array_equal(model.predict(grid), lesson.current_run.model.predict(grid))
     assert json.loads(lesson.weights_json())["epochs"] == 20
 
 
@@ -256,3 +256,78 @@ def test_training_records_its_speed_and_large_settings_are_named() -> None:
 def test_knobs_given_together_at_construction_are_in_line() -> None:
     lesson = NetworkLesson(dataset="bumps", loss="cross_entropy")
     assert (lesson.problem, lesson.loss, lesson.results()["problem"]) == ("regression", "mse", "regression")
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+class FakeTap:
+    def __init__(self, x: float, y: float, shift: bool = False) -> None:
+        self.x, self.y, self.modifiers = x, y, {"shift": shift, "ctrl": False, "alt": False}
+
+
+def test_the_view_draws_the_published_frame() -> None:
+    from faders.lessons.network_view import NetworkView
+
+    lesson = NetworkLesson(hidden=[3, 2], stop_epoch=8)
+    view = NetworkView(lesson)
+    run(lesson.run("train"))
+    frame = lesson.frame
+    assert np.array_equal(view.map_source.data["image"][0], frame.maps.output.astype(np.float32))
+    assert [len(layer) for layer in view.neuron_sources] == [3, 2]
+    drawn = view.neuron_sources[1][0].data["image"][0]
+    assert np.array_equal(drawn, frame.maps.neurons[1][0].astype(np.float32))
+    assert view.curve_source.data["epoch"] == list(range(9))
+    assert view.curve_source.data["test"][-1] == lesson.results()["test_loss"]
+    assert "Epoch **8**" in view.counter.object and "accuracy" in view.scores.object
+    assert len(view.train_source.data["x"]) == 250 and len(view.test_source.data["x"]) == 0
+    lesson.show_test = True
+    assert len(view.test_source.data["x"]) == 250
+    lesson.discretise = True
+    assert set(np.unique(view.map_source.data["image"][0])) <= {0.0, 1.0}
+    assert view.code.object.startswith("```python\n") and "range(8)" in view.code.object
+
+
+def test_the_view_checks_typed_layers_and_takes_clicks() -> None:
+    from faders.lessons.network_view import NetworkView
+
+    lesson = NetworkLesson()
+    view = NetworkView(lesson)
+    view.list_inputs["hidden"].value = "5,5,2"
+    assert lesson.hidden == [5, 5, 2] and view.list_inputs["act"].value == "tanh,tanh,tanh"
+    assert [len(layer) for layer in view.neuron_sources] == [5, 5, 2]
+    view.list_inputs["hidden"].value = "5,99"
+    assert lesson.hidden == [5, 5, 2] and view.list_inputs["hidden"].value == "5,5,2"
+    assert view.notices.visible and "outside the range 1 to 32" in view.notices.object
+    view.features.value = ["x", "y", "sin_x"]
+    assert lesson.features == ["x", "y", "sin_x"] and lesson.results()["layer_sizes"][0] == 3
+    view._clicked(FakeTap(1.234, 2.0))
+    view._clicked(FakeTap(-3.0, -1.0, shift=True))
+    assert lesson.dataset == "custom" and lesson.custom_points.y.tolist() == [1, 0]
+    assert lesson.custom_points.x.tolist() == [[1.23, 2.0], [-3.0, -1.0]]
+
+
+def test_the_lesson_is_listed_with_a_preview() -> None:
+    from faders.lessons import LESSONS
+    from tools.prerender import PREVIEWS
+
+    assert LESSONS["network"] is NetworkLesson
+    svg = PREVIEWS["network"]()
+    assert svg.startswith("<svg") and svg.count("<circle") == 250 and len(svg) < 40_000
+
+
+def test_the_page_link_answers_the_api() -> None:
+    replies, sent = page_link_session(NetworkLesson(), [
+        ("set", {"hidden": "3", "epochs": "4", "lr": "abc"}), ("run", "train")])
+    assert replies[1]["result"]["settings"]["hidden"] == "3"
+    assert "Ignored lr='abc'" in replies[1]["result"]["notices"][0]
+    results = replies[2]["result"]["results"]
+    assert results["epoch"] == 4 and results["layer_sizes"] == [2, 3, 1] and results["status"] == "done"
+    assert "patch" in sent
+
+
+def test_a_notebook_shows_the_lesson() -> None:
+    shown = notebook_display("import panel as pn\n"
+                             "from faders.lessons.network import NetworkLesson\n"
+                             "pn.extension()\n"
+                             "NetworkLesson(dataset='xor')")
+    assert "Neurons per hidden layer" in shown and "Show test data" in shown

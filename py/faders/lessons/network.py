@@ -1,4 +1,4 @@
-"""Lesson `network`: neural networks approximate functions in a 2-D playground (state and words; no view yet).
+"""Lesson `network`: neural networks approximate functions, in a 2-D playground (state and words).
 
 Every tensorflow/playground setting is a knob with a URL name; on top of those: cross-entropy, per-layer
 activations, accuracy and a confusion matrix, stopping at a target loss or epoch, the reader's own
@@ -301,6 +301,11 @@ class NetworkLesson(Lesson):
     def epoch(self) -> int:
         return self.history[-1][0]
 
+    @property
+    def current_run(self) -> playground.Run:
+        """The run the page shows: its setup, network and data."""
+        return self._run
+
     def results(self) -> dict[str, Any]:
         epoch, train_loss, test_loss = self.history[-1]
         run = self._run
@@ -441,6 +446,14 @@ class NetworkLesson(Lesson):
     def python_code(self) -> str:
         """Python that repeats this run up to the current epoch."""
         return playground.python_code(self._run.setup, self.epoch)
+
+
+    # ---- view ----------------------------------------------------------------------------
+
+    def view(self, with_prose: bool = False) -> Any:
+        from faders.lessons.network_view import NetworkView
+
+        return NetworkView(self, with_prose=with_prose).layout
 
 
 def _shown(value: float) -> float | None:
