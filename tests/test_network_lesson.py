@@ -223,6 +223,7 @@ def test_clicked_points_make_a_dataset_of_their_own() -> None:
     lesson.add_point(2.0, -1.0, 1)
     assert lesson.custom_points.x.tolist() == [[1.0, 1.0], [-2.0, 3.0], [2.0, -1.0]]
     assert lesson.custom_points.y.tolist() == [1, 0, 1]
+    assert (lesson.results()["own_points"], lesson.results()["own_class_1"]) == (3, 2)
     run(lesson.run("step"))
     assert lesson.epoch == 1
 

@@ -315,6 +315,9 @@ class NetworkLesson(Lesson):
             "problem": run.setup.problem, "layer_sizes": run.model.layer_sizes,
             "parameters": run.model.parameter_count,
             "train_points": len(run.train.y), "test_points": len(run.test.y),
+            "own_points": 0 if self.custom_points is None else len(self.custom_points.y),
+            "own_class_1": (None if self.custom_points is None or self.custom_points.kind != "classification"
+                            else int(np.sum(self.custom_points.y == 1))),
             "loss_curve": self.loss_curve(), "speed": dict(self.speed), "warning": self.size_warning(),
         }
         if run.setup.problem == "classification":

@@ -10,7 +10,7 @@ import numpy as np
 import panel as pn
 from bokeh.events import Tap
 from bokeh.layouts import row as bk_row
-from bokeh.models import ColumnDataSource, LinearColorMapper, Range1d
+from bokeh.models import ColumnDataSource, LinearColorMapper, Range1d, TapTool
 from bokeh.palettes import interp_palette
 from bokeh.plotting import figure
 
@@ -156,6 +156,7 @@ class NetworkView:
                     marker="square", legend_label="test points")
         fig.legend.location = "top_left"
         fig.legend.background_fill_alpha = 0.6
+        fig.add_tools(TapTool(behavior="inspect"))  # the page sends taps only to a figure with a tap tool
         fig.on_event(Tap, self._clicked)
         return fig
 
@@ -307,10 +308,12 @@ class NetworkView:
 
     def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
         k = self.knobs
-        buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.step_button,
-                                       self.reset_button, self.seed_button), margin=(18, 10, 5, 10))
-        top = pn.Row(buttons, k["learning_rate"], k["loss"], k["regularization"], k["regularization_rate"],
-                     k["problem"], styles=WRAP, sizing_mode="stretch_width")
+        # Two groups of buttons, so that they wrap on a phone.
+        run_buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.step_button),
+                                    margin=(18, 10, 5, 10))
+        more_buttons = pn.pane.Bokeh(bk_row(self.reset_button, self.seed_button), margin=(18, 10, 5, 10))
+        top = pn.Row(run_buttons, more_buttons, k["learning_rate"], k["loss"], k["regularization"],
+                     k["regularization_rate"], k["problem"], styles=WRAP, sizing_mode="stretch_width")
         data = pn.Column("### Data", pn.Row(k["dataset"], k["n_points"], styles=WRAP), k["noise"],
                          k["train_percent"], pn.Row(k["batch_size"], k["seed"], styles=WRAP), self.paste,
                          pn.pane.Bokeh(bk_row(self.paste_button), margin=(0, 10)), styles=WRAPPED,
