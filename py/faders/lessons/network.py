@@ -116,6 +116,7 @@ class NetworkLesson(Lesson):
     frame = param.Parameter(doc="The latest published Frame: what the page draws.")
     custom_points = param.Parameter(None, doc="The reader's own points (a Dataset), for dataset 'custom'.")
     speed = param.Dict(default={}, doc="Epochs and redraws per second of the last training.")
+    run_number = param.Integer(0, doc="Counts fresh runs: the data and network drawn change only then.")
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
@@ -192,6 +193,7 @@ class NetworkLesson(Lesson):
         train_loss, test_loss = self._run.losses()
         self.history = [(0, train_loss, test_loss)]
         self.speed = {}
+        self.run_number += 1
         self.status = "idle"
         self._publish()
 

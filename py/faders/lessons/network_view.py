@@ -137,7 +137,7 @@ class NetworkView:
         watch(unlocked(self._on_status), ["status"])
         watch(unlocked(self._on_notices), ["notices"])
         watch(unlocked(self._on_lists), ["hidden", "activations", "features"])
-        watch(unlocked(self._on_points), ["frame", "show_test"])
+        watch(unlocked(self._on_points), ["run_number", "show_test"])  # not every frame: points stay put
         for update in (self._on_lists, self._on_frame, self._on_points, self._on_status, self._on_notices):
             update()
         self.layout = self._layout(with_prose)
