@@ -286,6 +286,13 @@ def test_the_view_draws_the_published_frame() -> None:
     lesson.discretise = True
     assert set(np.unique(view.map_source.data["image"][0])) <= {0.0, 1.0}
     assert view.code.object.startswith("```python\n") and "range(8)" in view.code.object
+    links = view.link_source.data
+    weights = lesson.weights()
+    assert len(links["width"]) == 2 * 3 + 3 * 2 + 2 * 1 and len(view.node_source.data["x"]) == 2 + 3 + 2 + 1
+    first = weights[0][0, 0]  # input x to the first neuron of layer 1
+    assert links["colour"][0] == ("#0877bd" if first > 0 else "#f59322")
+    assert links["width"][0] == 0.5 + 1.5 * min(abs(first), 3.0)
+    assert view.node_source.data["label"][:2] == ["x", "y"]
 
 
 def test_the_view_checks_typed_layers_and_takes_clicks() -> None:

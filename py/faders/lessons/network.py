@@ -303,6 +303,10 @@ class NetworkLesson(Lesson):
     def epoch(self) -> int:
         return self.history[-1][0]
 
+    def weights(self) -> list[np.ndarray]:
+        """Each layer's weight matrix (n_in, n_out), first to last: what the network diagram draws."""
+        return [layer.weights for layer in self._run.model.layers]
+
     @property
     def current_run(self) -> playground.Run:
         """The run the page shows: its setup, network and data."""

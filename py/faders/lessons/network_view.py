@@ -61,6 +61,8 @@ class NetworkView:
         self.output_mapper = LinearColorMapper(palette=PALETTE, low=0, high=1)
         self.neuron_mapper = LinearColorMapper(palette=PALETTE, low=-1, high=1)
         self.neuron_sources: list[list[ColumnDataSource]] = []
+        self.link_source = ColumnDataSource({key: [] for key in ("x0", "y0", "x1", "y1", "width", "colour")})
+        self.node_source = ColumnDataSource({"x": [], "y": [], "label": []})
 
         param = lesson.param
         self.knobs: dict[str, Any] = {
@@ -131,6 +133,7 @@ class NetworkView:
         self.neurons = pn.Column(sizing_mode="stretch_width", styles=SHRINKS)
 
         self.map_figure = self._map_figure()
+        self.diagram = self._diagram_figure()
         self.loss_figure = self._loss_figure()
         watch = lesson.param.watch
         watch(unlocked(self._on_frame), ["frame", "discretise"])
@@ -169,6 +172,46 @@ class NetworkView:
         fig.legend.location = "top_right"
         return fig
 
+    def _diagram_figure(self) -> Any:
+        fig = plain_figure("The network: links coloured by sign, thicker for larger weights", "", "",
+                           height=220, x_range=Range1d(-0.6, 1.6), y_range=Range1d(-1, 1))
+        fig.axis.visible = False
+        fig.grid.visible = False
+        fig.segment("x0", "y0", "x1", "y1", source=self.link_source, line_width="width", color="colour",
+                    alpha=0.7)
+        fig.scatter("x", "y", source=self.node_source, size=14, fill_color="white", line_color=MODEL)
+        fig.text("x", "y", text="label", source=self.node_source, x_offset=-10, text_align="right",
+                 text_baseline="middle", text_font_size="11px")
+        return fig
+
+    def _draw_links(self) -> None:
+        """Node positions follow the layer sizes; link widths and colours follow the weights."""
+        weights = self.lesson.weights()
+        sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+
+        def height(layer: int, unit: int) -> float:
+            return (sizes[layer] - 1) / 2 - unit
+
+        x0, y0, x1, y1, width, colour = [], [], [], [], [], []
+        for layer, matrix in enumerate(weights):
+            for (i, j), weight in np.ndenumerate(matrix):
+                x0.append(layer)
+                y0.append(height(layer, i))
+                x1.append(layer + 1)
+                y1.append(height(layer + 1, j))
+                width.append(0.5 + 1.5 * min(abs(weight), 3.0))
+                colour.append(BLUE if weight > 0 else ORANGE)
+        self.link_source.data = {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": width, "colour": colour}
+        labels = [FEATURE_LABELS[name] for name in self.lesson.current_run.setup.features]
+        nodes = [(layer, height(layer, unit), labels[unit] if layer == 0 else "")
+                 for layer, size in enumerate(sizes) for unit in range(size)]
+        columns = {"x": [n[0] for n in nodes], "y": [n[1] for n in nodes], "label": [n[2] for n in nodes]}
+        if columns != {key: list(values) for key, values in self.node_source.data.items()}:
+            self.node_source.data = columns  # only when the architecture or the features change
+            tallest = max(sizes) / 2 + 0.5
+            self.diagram.x_range.update(start=-0.9, end=len(sizes) - 0.6)
+            self.diagram.y_range.update(start=-tallest, end=tallest)
+
     def _neuron_figure(self, source: ColumnDataSource) -> Any:
         fig = figure(width=NEURON_SIZE, height=NEURON_SIZE, toolbar_location=None, tools="", min_border=0,
                      x_range=Range1d(-HALF_WIDTH, HALF_WIDTH), y_range=Range1d(-HALF_WIDTH, HALF_WIDTH))
@@ -197,6 +240,7 @@ class NetworkView:
         for sources, layer in zip(self.neuron_sources, frame.maps.neurons, strict=True):
             for source, neuron in zip(sources, layer, strict=True):
                 source.data = {"image": [neuron.astype(np.float32)]}
+        self._draw_links()
         curve = lesson.loss_curve()
         self.curve_source.data = {"epoch": [row[0] for row in curve], "train": [row[1] for row in curve],
                                   "test": [row[2] for row in curve]}
@@ -321,6 +365,7 @@ class NetworkView:
         network = pn.Column("### Network", "Features the network reads:", self.features,
                             pn.Row(self.list_inputs["hidden"], self.list_inputs["act"], styles=WRAP),
                             pn.pane.Bokeh(bk_row(self.add_button, self.remove_button), margin=(0, 10)),
+                            self.diagram,
                             "What each hidden neuron answers (blue positive, orange negative):",
                             self.neurons, styles=WRAPPED, sizing_mode="stretch_width")
         output = pn.Column("### Output", self.counter, self.map_figure,
