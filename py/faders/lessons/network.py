@@ -5,8 +5,9 @@ activations, accuracy and a confusion matrix, stopping at a target loss or epoch
 points, and exports of the weights (JSON) and of the Python code that repeats the run. The maths is
 faders.core.playground's; this module holds the state of one run and publishes snapshots of it.
 
-Training runs epochs at full speed for FRAME_SECONDS, then publishes a `Frame` (epoch, losses, maps)
-and yields to the event loop, so the page redraws about ten times a second and never freezes.
+Training runs epochs at full speed until the next frame is due (one every FRAME_SECONDS, drawing
+included), then publishes a `Frame` (epoch, losses, maps) and yields to the event loop, so the page
+redraws about ten times a second and never freezes.
 Changing any knob starts the run again from epoch 0 (while training, the knobs are locked).
 """
 
@@ -35,8 +36,8 @@ DATASETS = (*CLASSIFICATION_2D, *REGRESSION_2D, CUSTOM)
 FIRST_DATASET = {"classification": "circle", "regression": "plane"}
 MAX_LAYERS, MAX_UNITS = 8, 32
 SIZE_REASON = "a larger network trains too slowly here to watch"
-# Training runs this long between two published frames: about ten redraws a second.
-FRAME_SECONDS = 0.08
+# A frame every this many seconds, its drawing included: ten redraws a second.
+FRAME_SECONDS = 0.1
 MAP_RESOLUTION = 40
 # Above this many multiply-adds per epoch (points × weights, forward and backward) a setting is called
 # too large for a phone-sized device: the page stays responsive but fewer than ~10 epochs a second run.
@@ -387,9 +388,14 @@ class NetworkLesson(Lesson):
         self.status = "training"
         began, first_epoch, frames = time.perf_counter(), self.epoch, 0
         outcome = "stopped"
+        deadline = began
         while outcome == "stopped" and not self._stop_requested:
-            frame_start = time.perf_counter()
-            while time.perf_counter() - frame_start < FRAME_SECONDS:
+            # Redraws are due every FRAME_SECONDS, drawing included: train until the next is due (one
+            # epoch at least; when drawing falls behind, the schedule starts again from now).
+            deadline = max(deadline + FRAME_SECONDS, time.perf_counter())
+            trained = False
+            while not trained or time.perf_counter() < deadline:
+                trained = True
                 if self._finished():
                     outcome = "done"
                     break
