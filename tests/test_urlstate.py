@@ -5,7 +5,16 @@ from __future__ import annotations
 import param
 import pytest
 
-from faders.lessons.urlstate import LabelList, NumberList, format_value, parse_item, parse_query, to_query
+from faders.lessons.urlstate import (
+    ChoiceList,
+    IntList,
+    LabelList,
+    NumberList,
+    format_value,
+    parse_item,
+    parse_query,
+    to_query,
+)
 
 
 class Knobs(param.Parameterized):
@@ -119,6 +128,41 @@ def test_one_item_is_checked_alone_for_the_page_rows() -> None:
         parse_item(Rows.param.logits, "-1001")
     with pytest.raises(ValueError, match="holds a comma"):
         parse_item(Rows.param.labels, "a,b")
+
+
+class Layers(param.Parameterized):
+    units = IntList([4, 2], bounds=(0, 3), item_bounds=(1, 8), bounds_reason="a small screen")
+    kinds = ChoiceList(["tanh", "tanh"], bounds=(0, 3), choices=("tanh", "relu"))
+    names = ChoiceList(["x"], bounds=(1, 3), choices=("x", "y", "sin_x"), distinct=True)
+
+
+LAYER_NAMES = {"units": "units", "kinds": "kinds", "names": "names"}
+
+
+def test_whole_number_and_choice_lists_round_trip() -> None:
+    layers = Layers(units=[3, 1, 8], kinds=["relu", "tanh", "relu"], names=["sin_x", "y"])
+    query = to_query(layers, LAYER_NAMES)
+    assert query == {"units": "3,1,8", "kinds": "relu,tanh,relu", "names": "sin_x,y"}
+    applied = parse_query(Layers(), LAYER_NAMES, query)
+    assert applied.notices == [] and applied.values == {
+        "units": [3, 1, 8], "kinds": ["relu", "tanh", "relu"], "names": ["sin_x", "y"]}
+    assert all(type(n) is int for n in applied.values["units"])
+    empty = parse_query(Layers(), LAYER_NAMES, {"units": "", "kinds": " "})
+    assert empty.values == {"units": [], "kinds": []}
+
+
+@pytest.mark.parametrize(("query", "fragment"), [
+    ({"units": "4,2.5"}, "has item 2, '2.5', which is not a whole number"),
+    ({"units": "4,9"}, "which is outside the range 1 to 8 (a small screen)"),
+    ({"units": "1,1,1,1"}, "has 4 items, and 0 to 3 are allowed"),
+    ({"kinds": "tanh,softplus"}, "has item 2, 'softplus', which is not one of tanh, relu"),
+    ({"names": "x,x"}, "names 'x' twice, and each item must differ"),
+    ({"names": ""}, "has 0 items, and 1 to 3 are allowed"),
+])
+def test_bad_whole_number_and_choice_lists_are_refused(query: dict, fragment: str) -> None:
+    applied = parse_query(Layers(), LAYER_NAMES, query)
+    assert applied.values == {}
+    assert len(applied.notices) == 1 and fragment in applied.notices[0], applied.notices
 
 
 def test_list_values_are_written_short() -> None:

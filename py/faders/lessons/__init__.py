@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 # page imports only its own module: importing every lesson would slow every page's start.
 LESSON_CLASSES: dict[str, tuple[str, str]] = {
     "function": ("faders.lessons.function", "FunctionLesson"),
+    "network": ("faders.lessons.network", "NetworkLesson"),
     "scale": ("faders.lessons.scale", "ScaleLesson"),
     "logits": ("faders.lessons.logits", "LogitsLesson"),
     "gpus": ("faders.lessons.gpus", "GpusLesson"),

@@ -41,6 +41,25 @@ class NumberList(param.List):
         self.bounds_reason = bounds_reason
 
 
+class IntList(NumberList):
+    """A list of whole numbers (e.g. the units in each hidden layer), each within `item_bounds`."""
+
+    __slots__: ClassVar[list[str]] = []
+
+
+class ChoiceList(param.List):
+    """A list of names each taken from `choices` (e.g. per-layer activations); `distinct` forbids repeats."""
+
+    __slots__ = ["choices", "distinct"]
+    _slot_defaults: ClassVar[dict] = dict(param.List._slot_defaults, choices=(), distinct=False)
+
+    def __init__(self, default: Any = Undefined, *, choices: Any = Undefined, distinct: Any = Undefined,
+                 **params: Any) -> None:
+        super().__init__(default, item_type=str, **params)
+        self.choices = choices
+        self.distinct = distinct
+
+
 class LabelList(param.List):
     """A list of distinct short names. In a URL they are separated by commas, so none holds one."""
 
@@ -111,8 +130,14 @@ def parse_number(text: str, bounds: tuple[float | None, float | None] | None, wh
 def parse_item(parameter: param.List, raw: object) -> object:
     """One item of a list knob (one label, one logit), or ValueError saying why."""
     text = str(raw).strip()
+    if isinstance(parameter, IntList):
+        return int(parse_number(text, parameter.item_bounds, whole=True, reason=parameter.bounds_reason))
     if isinstance(parameter, NumberList):
         return float(parse_number(text, parameter.item_bounds, reason=parameter.bounds_reason))
+    if isinstance(parameter, ChoiceList):
+        if text not in parameter.choices:
+            raise ValueError(f"is not one of {', '.join(parameter.choices)}")
+        return text
     if isinstance(parameter, LabelList):
         if not text:
             raise ValueError("is empty")
@@ -128,7 +153,8 @@ def parse_item(parameter: param.List, raw: object) -> object:
 
 def parse_list(parameter: param.List, raw: object) -> list[object]:
     """A whole list knob from comma-separated text (or a list, through the API), or ValueError."""
-    items = list(raw) if isinstance(raw, list | tuple) else str(raw).split(",")
+    # An empty text is an empty list (e.g. no hidden layers), where the knob allows one.
+    items = list(raw) if isinstance(raw, list | tuple) else str(raw).split(",") if str(raw).strip() else []
     low, high = parameter.bounds or (0, None)
     if len(items) < low or (high is not None and len(items) > high):
         raise ValueError(f"has {len(items)} items, and {low} to {high} are allowed")
@@ -138,16 +164,17 @@ def parse_list(parameter: param.List, raw: object) -> list[object]:
             values.append(parse_item(parameter, item))
         except ValueError as reason:
             raise ValueError(f"has item {position}, '{shorten(item)}', which {reason}") from None
-    if isinstance(parameter, LabelList):
+    if isinstance(parameter, LabelList) or (isinstance(parameter, ChoiceList) and parameter.distinct):
         repeated = next((value for i, value in enumerate(values) if value in values[:i]), None)
         if repeated is not None:
-            raise ValueError(f"names '{repeated}' twice, and each label must differ")
+            noun = "label" if isinstance(parameter, LabelList) else "item"
+            raise ValueError(f"names '{repeated}' twice, and each {noun} must differ")
     return values
 
 
 def parse_value(parameter: param.Parameter, raw: object) -> object:
     """Convert one outside value to the parameter's type, or raise ValueError saying why."""
-    if isinstance(parameter, NumberList | LabelList):
+    if isinstance(parameter, NumberList | LabelList | ChoiceList):
         return parse_list(parameter, raw)
     text = str(raw).strip()
     if isinstance(parameter, param.Boolean):

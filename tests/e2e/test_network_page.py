@@ -1,0 +1,121 @@
+"""Lesson `network` in a real Chromium, on the real Pyodide runtime, as a reader uses it.
+
+The page is loaded once for the module. Losses trained in the browser are compared with the same
+settings trained here in CPython by the same lesson class (numpy in both: equal to rounding).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from faders.core import playground
+from faders.core.datasets import feature_columns
+from faders.lessons.formatting import format_number
+from faders.lessons.network import NetworkLesson
+from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
+from tests.helpers import run
+
+# The decision map's canvases (Bokeh layers several) are the only ones this tall.
+MAP_CANVAS_JS = """() => {
+  const found = [];
+  const walk = (root) => {
+    for (const element of root.querySelectorAll("*")) {
+      if (element.tagName === "CANVAS") {
+        const box = element.getBoundingClientRect();
+        if (box.height > 300) {
+          element.scrollIntoView({block: "center"});  // a click lands only inside the viewport
+          const seen = element.getBoundingClientRect();
+          found.push([seen.x, seen.y, seen.width, seen.height]);
+        }
+      }
+      if (element.shadowRoot) walk(element.shadowRoot);
+    }
+  };
+  walk(document.getElementById("faders-live"));
+  return found;
+}"""
+
+
+QUERY = "dataset=xor&hidden=4,3&act=tanh,relu&seed=3&lr=0.01"
+
+
+@pytest.fixture(scope="module")
+def page(guarded: Guarded, base_url: str) -> Page:
+    return open_lesson(guarded, base_url + "lessons/network.html?" + QUERY)
+
+
+def cpython_lesson(settings: dict[str, str]) -> NetworkLesson:
+    lesson = NetworkLesson()
+    assert lesson.apply(settings) == []
+    run(lesson.run("train"))
+    return lesson
+
+
+def test_ready_with_the_url_settings_and_the_map_drawn(page: Page) -> None:
+    assert page.evaluate("document.documentElement.dataset.fadersState") == "ready"
+    expect(page.locator("#faders-preview")).to_be_hidden()
+    settings = snapshot(page)["settings"]
+    shown = (settings["dataset"], settings["hidden"], settings["act"], settings["seed"])
+    assert shown == ("xor", "4,3", "tanh,relu", "3")
+    results = snapshot(page)["results"]
+    assert results["epoch"] == 0 and results["layer_sizes"] == [2, 4, 3, 1]
+    expect(live(page).get_by_role("heading", name="Output")).to_be_visible()
+    expect(live(page).get_by_text("Epoch 0 · train loss")).to_be_visible()
+    assert len({tuple(box) for box in page.evaluate(MAP_CANVAS_JS)}) == 1  # its layers share one box
+
+
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+def test_training_in_the_browser_matches_cpython_for_both_losses(page: Page, loss: str) -> None:
+    settings = {"loss": loss, "epochs": "40", "noise": "10"}
+    page.evaluate(f"faders.set({settings!r})")
+    page.evaluate("faders.run('reset')")
+    results = page.evaluate("faders.run('train')")["results"]
+    expected = cpython_lesson({**snapshot(page)["settings"]}).results()
+    assert results["status"] == "done" and results["epoch"] == 40
+    np.testing.assert_allclose(results["loss_curve"], expected["loss_curve"], rtol=1e-9)
+    assert results["loss_curve"][-1][2] < 0.6 * results["loss_curve"][0][2]  # the test loss trained
+    assert results["test_confusion"] == expected["test_confusion"]
+    counter = (f"Epoch 40 · train loss {format_number(results['train_loss'])} · test loss "
+               f"{format_number(results['test_loss'])}")
+    expect(live(page).get_by_text(counter)).to_be_visible()
+
+
+def test_exported_weights_reload_to_the_same_predictions(page: Page, tmp_path) -> None:
+    page.evaluate("faders.set({'loss': 'cross_entropy', 'epochs': '15', 'noise': '0'})")
+    page.evaluate("faders.run('reset')")
+    page.evaluate("faders.run('train')")
+    with page.expect_download() as info:
+        live(page).get_by_role("button", name="Download the weights (JSON)").click()
+    path = tmp_path / "weights.json"
+    info.value.save_as(path)
+    model, features, loss = playground.load_weights_json(path.read_text())
+    assert loss == "cross_entropy"
+    expected = cpython_lesson(snapshot(page)["settings"]).current_run.model
+    grid = feature_columns(playground.grid_points(9), features)
+    np.testing.assert_allclose(model.predict(grid), expected.predict(grid), rtol=1e-9)
+
+
+def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
+    page.evaluate("faders.run('reset')")
+    left, top, width, height = page.evaluate(MAP_CANVAS_JS)[0]
+    page.mouse.click(left + width * 0.5, top + height * 0.45)
+    until(page, "(s) => s.results.own_points === 1")
+    left, top, width, height = page.evaluate(MAP_CANVAS_JS)[0]  # a notice above may have moved it
+    page.keyboard.down("Shift")
+    page.mouse.click(left + width * 0.6, top + height * 0.35)
+    page.keyboard.up("Shift")
+    results = until(page, "(s) => s.results.own_points === 2")["results"]
+    assert results["own_class_1"] == 1
+    assert snapshot(page)["settings"]["dataset"] == "custom"
+    assert results["train_points"] + results["test_points"] == 2
+
+
+def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
+    guard = Guarded(browser, viewport={"width": 390, "height": 844})
+    phone = open_lesson(guard, base_url + "lessons/network.html?hidden=8,8,8")
+    phone.wait_for_timeout(500)  # let Bokeh finish its layout
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    guard.context.close()
+    assert guard.foreign == []
