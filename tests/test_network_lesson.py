@@ -273,22 +273,29 @@ def test_the_view_draws_the_published_frame() -> None:
     view = NetworkView(lesson)
     run(lesson.run("train"))
     frame = lesson.frame
-    assert np.array_equal(view.map_source.data["image"][0], frame.maps.output.astype(np.float32))
-    assert [len(layer) for layer in view.neuron_sources] == [3, 2]
-    drawn = view.neuron_sources[1][0].data["image"][0]
-    assert np.array_equal(drawn, frame.maps.neurons[1][0].astype(np.float32))
-    assert view.curve_source.data["epoch"] == list(range(9))
+    # Maps are sent as palette indices: scores 0…1 onto colours 0…63 (beyond: the end colours), neuron
+    # outputs −1…1 likewise.
+    image = view.map_source.data["image"][0]
+    assert image.dtype == np.uint8 and image.min() == 0  # squared error's scores go below 0 here
+    assert np.array_equal(image, np.rint(np.clip(frame.maps.output, 0, 1) * 63).astype(np.uint8))
+    assert view.neuron_shapes == [3, 2] and len(view.neuron_source.data["image"]) == 5
+    drawn = view.neuron_source.data["image"][3]  # layer 2's first neuron follows layer 1's three
+    assert np.array_equal(drawn, np.rint((frame.maps.neurons[1][0] + 1) * 31.5).astype(np.uint8))
+    assert list(view.curve_source.data["epoch"]) == list(range(9))
     assert view.curve_source.data["test"][-1] == lesson.results()["test_loss"]
-    assert "Epoch **8**" in view.counter.object and "accuracy" in view.scores.object
+    assert "Epoch <b>8</b>" in view.counter.text and "accuracy" in view.scores.object
     assert len(view.train_source.data["x"]) == 250 and len(view.test_source.data["x"]) == 0
     lesson.show_test = True
     assert len(view.test_source.data["x"]) == 250
     lesson.discretise = True
-    assert set(np.unique(view.map_source.data["image"][0])) <= {0.0, 1.0}
+    assert set(np.unique(view.map_source.data["image"][0])) <= {0, 63}  # the two end colours
     assert view.code.object.startswith("```python\n") and "range(8)" in view.code.object
     links = view.link_source.data
     weights = lesson.weights()
-    assert len(links["width"]) == 2 * 3 + 3 * 2 + 2 * 1 and len(view.node_source.data["x"]) == 2 + 3 + 2 + 1
+    assert len(links["width"]) == 2 * 3 + 3 * 2 + 2 * 1 and len(view.node_source.data["x"]) == 2 + 1
+    tiles = view.neuron_source.data  # each hidden neuron's map sits in its layer's column, centred on it
+    centres = [round(x + width / 2, 9) for x, width in zip(tiles["x"], tiles["dw"], strict=True)]
+    assert centres == [1, 1, 1, 2, 2]
     first = weights[0][0, 0]  # input x to the first neuron of layer 1
     assert links["colour"][0] == ("#0877bd" if first > 0 else "#f59322")
     assert links["width"][0] == 0.5 + 1.5 * min(abs(first), 3.0)
@@ -302,7 +309,7 @@ def test_the_view_checks_typed_layers_and_takes_clicks() -> None:
     view = NetworkView(lesson)
     view.list_inputs["hidden"].value = "5,5,2"
     assert lesson.hidden == [5, 5, 2] and view.list_inputs["act"].value == "tanh,tanh,tanh"
-    assert [len(layer) for layer in view.neuron_sources] == [5, 5, 2]
+    assert view.neuron_shapes == [5, 5, 2]
     view.list_inputs["hidden"].value = "5,99"
     assert lesson.hidden == [5, 5, 2] and view.list_inputs["hidden"].value == "5,5,2"
     assert view.notices.visible and "outside the range 1 to 32" in view.notices.object

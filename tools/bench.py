@@ -100,11 +100,14 @@ def network_training(browser, base_url: str) -> None:  # type: ignore[no-untyped
     page = context.new_page()
     page.goto(base_url + "lessons/network.html?epochs=1500")
     page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    drawn_before, began = page.evaluate("faders.drawn"), time.perf_counter()
     speed = page.evaluate("faders.run('train')")["results"]["speed"]
+    drawn = (page.evaluate("faders.drawn") - drawn_before) / (time.perf_counter() - began)
     context.close()
     print("\nLesson `network`, default 2-4-2-1 network on circle, 1,500 epochs, maps redrawn")
     print_rows([("epochs per second", f"{speed['epochs_per_second']:.0f}", "≥ 200"),
-                ("redraws per second", f"{speed['redraws_per_second']:.1f}", "≥ 10")])
+                ("frames sent per second", f"{speed['redraws_per_second']:.1f}", "≥ 10"),
+                ("redraws per second", f"{drawn:.1f}", "≥ 10 (drawn by the page)")])
 
 
 def main() -> int:

@@ -17,6 +17,7 @@ import param
 from bokeh.core.serialization import Serializer
 from bokeh.document import Document
 from bokeh.embed.util import standalone_docs_json_and_render_items
+from bokeh.document.events import ColumnDataChangedEvent
 from bokeh.events import DocumentReady
 from bokeh.io.doc import set_curdoc
 from panel.io.document import MockSessionContext
@@ -48,6 +49,7 @@ class PageLink:
         self.send = send
         self.doc = Document()
         self.pending: list[Any] = []
+        self.in_flight = False  # a patch is on its way to the page and not yet drawn
         lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices"])
 
     def render(self) -> str:
@@ -99,17 +101,31 @@ class PageLink:
     # ---- to the page ---------------------------------------------------------------------
 
     def _collect(self, event: Any) -> None:
-        """Gather document changes and send them once the current task yields: one message per frame."""
+        """Gather document changes and send them once the current task yields: one message per frame.
+
+        While the page is still drawing the last patch, changes wait here, and a newer value of a
+        property replaces the waiting one: a page that draws slower than Python changes things sees
+        fewer, fresher frames instead of falling behind.
+        """
         if getattr(event, "setter", None) == "page":
             return
-        if not self.pending:
+        if not self.pending and not self.in_flight:
             asyncio.get_event_loop().call_soon(self._flush)
-        self.pending.append(event)
+        if not any(_combine(waiting, event) for waiting in reversed(self.pending)):
+            self.pending.append(event)
+
+    def drawn(self) -> None:
+        """The page has drawn the last patch: send what changed meanwhile."""
+        self.in_flight = False
+        self._flush()
 
     def _flush(self) -> None:
+        if self.in_flight:
+            return
         events, self.pending = self.pending, []
         if not events:
             return
+        self.in_flight = True
         # Inline binary arrays as base64 so the patch travels as one JSON string.
         serializer = Serializer(references=self.doc.models.synced_references, deferred=False)
         patch = {"events": serializer.encode(events)}
@@ -119,6 +135,18 @@ class PageLink:
     def _on_settings(self, *_: Any) -> None:
         self.send("state", json.dumps({"settings": self.lesson.settings(),
                                        "notices": list(self.lesson.notices)}))
+
+
+def _combine(waiting: Any, new: Any) -> bool:
+    """Fold a new change into a waiting one that it replaces (True), as Bokeh's own hold("combine") does,
+    and also for new data of a whole source."""
+    if isinstance(waiting, ColumnDataChangedEvent) and isinstance(new, ColumnDataChangedEvent):
+        if waiting.model is new.model and waiting.setter == new.setter and (
+                new.cols is None or (waiting.cols is not None and set(waiting.cols) <= set(new.cols))):
+            waiting.data, waiting.cols = new.data, new.cols
+            return True
+        return False
+    return waiting.combine(new)
 
 
 def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, list[str]]:

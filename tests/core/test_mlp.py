@@ -101,6 +101,18 @@ def test_backward_returns_the_input_gradient() -> None:
     assert relative_error(grad_x, numeric) < 1e-6
 
 
+
+def test_backward_without_the_input_gradient_gives_the_same_weight_gradients() -> None:
+    rng = np.random.default_rng(6)
+    x, upstream = rng.normal(size=(6, 3)), rng.normal(size=(6, 2))
+    full, lean = MLP([3, 4, 2], "tanh", seed=1), MLP([3, 4, 2], "tanh", seed=1)
+    full.forward(x)
+    full.backward(upstream)
+    lean.forward(x)
+    assert lean.backward(upstream, input_gradient=False) is None
+    for a, b in zip(full.gradients(), lean.gradients(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
 def test_seeded_initialisation_repeats_and_different_seeds_differ() -> None:
     a, b, c = MLP([2, 8, 8, 1], seed=42), MLP([2, 8, 8, 1], seed=42), MLP([2, 8, 8, 1], seed=43)
     for pa, pb in zip(a.parameters(), b.parameters(), strict=True):

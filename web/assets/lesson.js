@@ -35,6 +35,10 @@ window.faders = {
   get: () => call("get"),
   set: (settings) => call("set", settings),
   run: (action) => call("run", action),
+  // How many updates from Python the page has drawn so far (a benchmark counts redraws with it).
+  get drawn() {
+    return patchesDrawn;
+  },
 };
 
 function tellHost(message) {
@@ -193,6 +197,10 @@ function queuePatch(patch) {
   if (!draining) drainPatches();
 }
 
+// Each patch is acknowledged once applied and the browser has had a turn to paint it: Python sends
+// the next one only then, so the page never falls behind however fast Python changes things.
+let patchesDrawn = 0;
+
 async function drainPatches() {
   draining = true;
   let started = performance.now();
@@ -210,6 +218,9 @@ async function drainPatches() {
         started = performance.now();
       }
     }
+    await nextTask();
+    patchesDrawn += 1;
+    worker.postMessage({ type: "drawn" });
   }
   draining = false;
 }

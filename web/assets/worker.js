@@ -149,6 +149,8 @@ function handle(message) {
     } finally {
       post("idle");
     }
+  } else if (message.type === "drawn") {
+    link.drawn();
   } else if (message.type === "call") {
     link.call(message.id, message.method, JSON.stringify(message.argument ?? null));
   }

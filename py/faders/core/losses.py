@@ -25,8 +25,8 @@ def mean_squared_error(pred: np.ndarray, target: np.ndarray) -> tuple[float, np.
     """
     n = pred.shape[0]
     err = pred - np.asarray(target).reshape(pred.shape)
-    loss = np.sum(err**2) / n
-    grad = 2 * err / n
+    loss = np.vdot(err, err) / n  # Σ err², as the dot product of err with itself
+    grad = err * (2 / n)
     return float(loss), grad
 
 

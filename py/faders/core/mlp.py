@@ -62,11 +62,20 @@ class Dense:
         self.pre_activation = self.backend.matmul(x, self.weights) + self.bias
         return self.activation.forward(self.pre_activation)
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        """Given dL/da, store dL/dW and dL/db and return dL/dx (for the layer below)."""
-        grad_z = grad_output * self.activation.derivative(self.pre_activation)  # chain rule through f
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True) -> np.ndarray | None:
+        """Given dL/da, store dL/dW and dL/db and return dL/dx (for the layer below).
+
+        The first layer's dL/dx is a gradient for the data, which training never changes: pass
+        input_gradient=False to skip that product (None is returned).
+        """
+        if self.activation.name == "linear":
+            grad_z = grad_output  # f(z) = z: its derivative is 1
+        else:
+            grad_z = grad_output * self.activation.derivative(self.pre_activation)  # chain rule through f
         self.grad_weights = self.backend.matmul(self.input, grad_z, transpose_a=True)  # xᵀ·dL/dz
         self.grad_bias = grad_z.sum(axis=0)  # b is added to every example: sum their gradients
+        if not input_gradient:
+            return None
         return self.backend.matmul(grad_z, self.weights, transpose_b=True)  # dL/dz·Wᵀ
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -116,11 +125,15 @@ class MLP:
             x = layer.forward(x)
         return x
 
-    def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        """Backpropagate dL/d(output) from the last `forward`; returns dL/dx, leaves gradients() set."""
-        grad = grad_output
+    def backward(self, grad_output: np.ndarray, input_gradient: bool = True) -> np.ndarray | None:
+        """Backpropagate dL/d(output) from the last `forward`; returns dL/dx, leaves gradients() set.
+
+        input_gradient=False skips dL/dx (training needs only the weights' gradients) and returns None.
+        """
+        grad: np.ndarray | None = grad_output
         for layer in reversed(self.layers):
-            grad = layer.backward(grad)
+            assert grad is not None
+            grad = layer.backward(grad, input_gradient or layer is not self.layers[0])
         return grad
 
     def parameters(self) -> list[np.ndarray]:

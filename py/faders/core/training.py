@@ -75,7 +75,7 @@ def loss_and_gradients(model: MLP, x: np.ndarray, y: np.ndarray, loss: str = "ms
     """Forward, loss, backward on one batch: returns (data loss, penalty); gradients in model.gradients()."""
     output = model.forward(x)
     data_loss, grad_output = loss_function(loss, output.shape[1])(output, y)
-    model.backward(grad_output)
+    model.backward(grad_output, input_gradient=False)  # the data is not trained: skip dL/dx
     penalty = add_regularization_gradients(model, regularization, regularization_rate)
     return data_loss, penalty
 

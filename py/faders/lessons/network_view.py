@@ -10,7 +10,7 @@ import numpy as np
 import panel as pn
 from bokeh.events import Tap
 from bokeh.layouts import row as bk_row
-from bokeh.models import ColumnDataSource, LinearColorMapper, Range1d, TapTool
+from bokeh.models import ColumnDataSource, Div, LinearColorMapper, Range1d, TapTool
 from bokeh.palettes import interp_palette
 from bokeh.plotting import figure
 
@@ -35,8 +35,12 @@ from faders.lessons.urlstate import format_value
 # tensorflow/playground's colours: orange for class 0 and negative values, blue for class 1 and positive.
 ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"
 PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
+LEVELS = len(PALETTE)
 SIDE = 2 * HALF_WIDTH
-NEURON_SIZE = 64  # px, each neuron's small map
+# The network diagram: one column per layer, a row per neuron, each hidden neuron drawn as its own map.
+# Columns share DIAGRAM_PX (the narrow column of the page), at most COLUMN_PX each; a neuron's map is at
+# most TILE_PX square.
+DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
 # Knobs that stay live while training runs (they change what is drawn or when training stops).
 LIVE_KNOBS = ("show_test", "discretise", "target_loss", "stop_epoch")
 BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
@@ -54,15 +58,19 @@ class NetworkView:
 
     def __init__(self, lesson: NetworkLesson, with_prose: bool = False) -> None:
         self.lesson = lesson
-        self.map_source = ColumnDataSource({"image": [np.zeros((2, 2))]})
+        # Maps travel as palette indices (one byte a cell) and every neuron's map in one source: each
+        # frame is then a few small messages to the page instead of one per neuron.
+        self.map_source = ColumnDataSource({"image": [np.zeros((2, 2), np.uint8)]})
+        self.neuron_source = ColumnDataSource({key: [] for key in ("image", "x", "y", "dw", "dh")})
+        self.tile_places: dict[str, list[float]] = {}
         self.train_source = ColumnDataSource({"x": [], "y": [], "colour": []})
         self.test_source = ColumnDataSource({"x": [], "y": [], "colour": []})
         self.curve_source = ColumnDataSource({"epoch": [], "train": [], "test": []})
-        self.output_mapper = LinearColorMapper(palette=PALETTE, low=0, high=1)
-        self.neuron_mapper = LinearColorMapper(palette=PALETTE, low=-1, high=1)
-        self.neuron_sources: list[list[ColumnDataSource]] = []
+        self.mapper = LinearColorMapper(palette=PALETTE, low=-0.5, high=LEVELS - 0.5)  # index k: colour k
+        self.neuron_shapes: list[int] = []
         self.link_source = ColumnDataSource({key: [] for key in ("x0", "y0", "x1", "y1", "width", "colour")})
         self.node_source = ColumnDataSource({"x": [], "y": [], "label": []})
+        self._drawn_nodes: tuple[list[int], list[str]] | None = None  # layer sizes and input labels drawn
 
         param = lesson.param
         self.knobs: dict[str, Any] = {
@@ -127,10 +135,9 @@ class NetworkView:
         self.status = pn.pane.Markdown(sizing_mode="stretch_width")
         self.notices = pn.pane.Markdown(sizing_mode="stretch_width", styles={
             **BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}, visible=False)
-        self.counter = pn.pane.Markdown(sizing_mode="stretch_width", height=50)
+        self.counter = Div(height=24, sizing_mode="stretch_width")  # plain HTML: redrawn with every frame
         self.scores = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
         self.code = pn.pane.Markdown(sizing_mode="stretch_width", stylesheets=[CODE_CSS], styles=SHRINKS)
-        self.neurons = pn.Column(sizing_mode="stretch_width", styles=SHRINKS)
 
         self.map_figure = self._map_figure()
         self.diagram = self._diagram_figure()
@@ -148,79 +155,91 @@ class NetworkView:
     # ---- charts --------------------------------------------------------------------------
 
     def _map_figure(self) -> Any:
-        fig = plain_figure("The network's answer over the square (click: add a point, shift-click: class 0)",
+        fig = plain_figure("The network's answer (● training, ■ test points)",
                            "x", "y", height=360, x_range=Range1d(-HALF_WIDTH, HALF_WIDTH),
                            y_range=Range1d(-HALF_WIDTH, HALF_WIDTH), match_aspect=True)
         fig.image(image="image", source=self.map_source, x=-HALF_WIDTH, y=-HALF_WIDTH, dw=SIDE, dh=SIDE,
-                  color_mapper=self.output_mapper, alpha=0.75)
-        fig.scatter("x", "y", source=self.train_source, size=6, fill_color="colour", line_color="white",
-                    legend_label="training points")
+                  color_mapper=self.mapper, alpha=0.75)
+        # No legend: Bokeh places a legend again at every repaint, and this map repaints ten times a second.
+        fig.scatter("x", "y", source=self.train_source, size=6, fill_color="colour", line_color="white")
         fig.scatter("x", "y", source=self.test_source, size=6, fill_color="colour", line_color="black",
-                    marker="square", legend_label="test points")
-        fig.legend.location = "top_left"
-        fig.legend.background_fill_alpha = 0.6
+                    marker="square")
         fig.add_tools(TapTool(behavior="inspect"))  # the page sends taps only to a figure with a tap tool
         fig.on_event(Tap, self._clicked)
         return fig
 
     def _loss_figure(self) -> Any:
-        fig = plain_figure("Loss while training", "epoch", "loss", height=220, x_range=Range1d(0, 1),
-                           y_range=Range1d(0, 1))
-        fig.line("epoch", "train", source=self.curve_source, color=MODEL, line_width=2, legend_label="train")
-        fig.line("epoch", "test", source=self.curve_source, color=ACCENT, line_width=2, line_dash="dashed",
-                 legend_label="test")
-        fig.legend.location = "top_right"
+        fig = plain_figure("Loss while training: train (solid), test (dashed)", "epoch", "loss", height=220,
+                           x_range=Range1d(0, 1), y_range=Range1d(0, 1))
+        fig.line("epoch", "train", source=self.curve_source, color=MODEL, line_width=2)
+        fig.line("epoch", "test", source=self.curve_source, color=ACCENT, line_width=2, line_dash="dashed")
         return fig
 
     def _diagram_figure(self) -> Any:
-        fig = plain_figure("The network: links coloured by sign, thicker for larger weights", "", "",
-                           height=220, x_range=Range1d(-0.6, 1.6), y_range=Range1d(-1, 1))
+        # Sized in pixels per layer and per neuron (see _place_nodes), so every neuron's map is square.
+        fig = figure(title="Each neuron's answer; links: blue +, orange −, thick: large",
+                     toolbar_location=None,
+                     tools="", min_border=4, frame_width=COLUMN_PX, frame_height=ROW_PX,
+                     x_range=Range1d(0, 1), y_range=Range1d(0, 1))
+        fig.title.text_font_size = "12px"
         fig.axis.visible = False
         fig.grid.visible = False
+        fig.outline_line_color = None
         fig.segment("x0", "y0", "x1", "y1", source=self.link_source, line_width="width", color="colour",
                     alpha=0.7)
+        fig.image(image="image", x="x", y="y", dw="dw", dh="dh", source=self.neuron_source,
+                  color_mapper=self.mapper)
         fig.scatter("x", "y", source=self.node_source, size=14, fill_color="white", line_color=MODEL)
         fig.text("x", "y", text="label", source=self.node_source, x_offset=-10, text_align="right",
                  text_baseline="middle", text_font_size="11px")
         return fig
 
     def _draw_links(self) -> None:
-        """Node positions follow the layer sizes; link widths and colours follow the weights."""
+        """Link widths and colours follow the weights; the layout follows the layer sizes."""
         weights = self.lesson.weights()
+        values = np.concatenate([matrix.ravel() for matrix in weights])  # links in (layer, i, j) order
+        looks = {"width": 0.5 + 1.5 * np.minimum(np.abs(values), 3.0),
+                 "colour": np.where(values > 0, BLUE, ORANGE).tolist()}
         sizes = [weights[0].shape[0]] + [w.shape[1] for w in weights]
+        labels = [FEATURE_LABELS[name] for name in self.lesson.current_run.setup.features]
+        if (sizes, labels) != self._drawn_nodes:
+            self._place_nodes(sizes, labels)
+        self.link_source.data = {**self.link_source.data, **looks}
+
+    def _place_nodes(self, sizes: list[int], labels: list[str]) -> None:
+        """Layers one unit apart, neurons one unit apart; the figure is sized so the maps come out square."""
+        self._drawn_nodes = (sizes, labels)
+        column_px = min(COLUMN_PX, DIAGRAM_PX / (len(sizes) + 0.25))
+        tile_px = min(TILE_PX, 0.7 * column_px)
+        tile_x, tile_y = tile_px / column_px, tile_px / ROW_PX
 
         def height(layer: int, unit: int) -> float:
             return (sizes[layer] - 1) / 2 - unit
 
-        x0, y0, x1, y1, width, colour = [], [], [], [], [], []
-        for layer, matrix in enumerate(weights):
-            for (i, j), weight in np.ndenumerate(matrix):
-                x0.append(layer)
-                y0.append(height(layer, i))
-                x1.append(layer + 1)
-                y1.append(height(layer + 1, j))
-                width.append(0.5 + 1.5 * min(abs(weight), 3.0))
-                colour.append(BLUE if weight > 0 else ORANGE)
-        self.link_source.data = {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": width, "colour": colour}
-        labels = [FEATURE_LABELS[name] for name in self.lesson.current_run.setup.features]
-        nodes = [(layer, height(layer, unit), labels[unit] if layer == 0 else "")
-                 for layer, size in enumerate(sizes) for unit in range(size)]
-        columns = {"x": [n[0] for n in nodes], "y": [n[1] for n in nodes], "label": [n[2] for n in nodes]}
-        if columns != {key: list(values) for key, values in self.node_source.data.items()}:
-            self.node_source.data = columns  # only when the architecture or the features change
-            tallest = max(sizes) / 2 + 0.5
-            self.diagram.x_range.update(start=-0.9, end=len(sizes) - 0.6)
-            self.diagram.y_range.update(start=-tallest, end=tallest)
+        def right_edge(layer: int) -> float:  # links leave a neuron's map from its side, not its centre
+            return layer + (tile_x / 2 if 0 < layer < len(sizes) - 1 else 0)
 
-    def _neuron_figure(self, source: ColumnDataSource) -> Any:
-        fig = figure(width=NEURON_SIZE, height=NEURON_SIZE, toolbar_location=None, tools="", min_border=0,
-                     x_range=Range1d(-HALF_WIDTH, HALF_WIDTH), y_range=Range1d(-HALF_WIDTH, HALF_WIDTH))
-        fig.axis.visible = False
-        fig.grid.visible = False
-        fig.outline_line_color = None
-        fig.image(image="image", source=source, x=-HALF_WIDTH, y=-HALF_WIDTH, dw=SIDE, dh=SIDE,
-                  color_mapper=self.neuron_mapper)
-        return fig
+        def left_edge(layer: int) -> float:
+            return layer - (tile_x / 2 if layer < len(sizes) - 1 else 0)
+
+        ends = [(right_edge(layer), height(layer, i), left_edge(layer + 1), height(layer + 1, j))
+                for layer in range(len(sizes) - 1) for i, j in np.ndindex(sizes[layer], sizes[layer + 1])]
+        x0, y0, x1, y1 = (list(column) for column in zip(*ends, strict=True))
+        self.link_source.data = {"x0": x0, "y0": y0, "x1": x1, "y1": y1, "width": [1.0] * len(x0),
+                                 "colour": [BLUE] * len(x0)}
+        # Inputs and the output are circles (inputs labelled); hidden neurons are their maps.
+        ends_of_net = [(0, unit) for unit in range(sizes[0])] + [(len(sizes) - 1, 0)]
+        self.node_source.data = {"x": [layer for layer, _ in ends_of_net],
+                                 "y": [height(layer, unit) for layer, unit in ends_of_net],
+                                 "label": [*labels, ""]}
+        tiles = [(layer, height(layer, unit)) for layer in range(1, len(sizes) - 1)
+                 for unit in range(sizes[layer])]
+        self.tile_places = {"x": [x - tile_x / 2 for x, _ in tiles], "y": [y - tile_y / 2 for _, y in tiles],
+                            "dw": [tile_x] * len(tiles), "dh": [tile_y] * len(tiles)}
+        tallest = max(sizes)
+        self.diagram.x_range.update(start=-0.75, end=len(sizes) - 0.5)
+        self.diagram.y_range.update(start=-tallest / 2, end=tallest / 2)
+        self.diagram.update(frame_width=round(column_px * (len(sizes) + 0.25)), frame_height=ROW_PX * tallest)
 
     # ---- reactions to the lesson ---------------------------------------------------------
 
@@ -229,39 +248,25 @@ class NetworkView:
         if frame is None:
             return
         regression = lesson.current_run.setup.problem == "regression"
-        low, high = (-1, 1) if regression else (0, 1)
-        if (self.output_mapper.low, self.output_mapper.high) != (low, high):
-            self.output_mapper.update(low=low, high=high)
+        low = -1 if regression else 0  # scores run from 0 to 1; regression answers from -1 to 1
         image = discretise(frame.maps.output) if lesson.discretise and not regression else frame.maps.output
-        self.map_source.data = {"image": [image.astype(np.float32)]}
-        shapes = [len(layer) for layer in frame.maps.neurons]
-        if shapes != [len(layer) for layer in self.neuron_sources]:
-            self._build_neurons(shapes)
-        for sources, layer in zip(self.neuron_sources, frame.maps.neurons, strict=True):
-            for source, neuron in zip(sources, layer, strict=True):
-                source.data = {"image": [neuron.astype(np.float32)]}
+        self.map_source.data = {"image": [palette_indices(image, low, 1)]}
         self._draw_links()
-        curve = lesson.loss_curve()
-        self.curve_source.data = {"epoch": [row[0] for row in curve], "train": [row[1] for row in curve],
-                                  "test": [row[2] for row in curve]}
-        top = nice_ceiling(max((value for row in curve for value in row[1:] if value is not None), default=1))
+        self.neuron_shapes = [len(layer) for layer in frame.maps.neurons]
+        self.neuron_source.data = {"image": [palette_indices(neuron, -1, 1)
+                                             for layer in frame.maps.neurons for neuron in layer],
+                                   **self.tile_places}
+        curve = np.array(lesson.loss_curve(), dtype=float)  # a missing loss (None) becomes a gap (nan)
+        self.curve_source.data = {"epoch": curve[:, 0], "train": curve[:, 1], "test": curve[:, 2]}
+        top = nice_ceiling(float(np.nanmax(curve[:, 1:], initial=0.0)) or 1)
         end = nice_ceiling(max(frame.epoch, 10))
         if (self.loss_figure.y_range.end, self.loss_figure.x_range.end) != (top, end):
             self.loss_figure.y_range.end = top
             self.loss_figure.x_range.end = end
-        self.counter.object = (f"Epoch **{frame.epoch:,}** · train loss **{format_number(frame.train_loss)}**"
-                               f" · test loss **{format_number(frame.test_loss)}**")
+        self.counter.text = (f"Epoch <b>{frame.epoch:,}</b> · train loss <b>{format_number(frame.train_loss)}"
+                             f"</b> · test loss <b>{format_number(frame.test_loss)}</b>")
         if lesson.status != "training":
             self._on_numbers()
-
-    def _build_neurons(self, shapes: list[int]) -> None:
-        self.neuron_sources = [[ColumnDataSource({"image": [np.zeros((2, 2))]}) for _ in range(units)]
-                               for units in shapes]
-        columns = [pn.Column(f"Layer {number}", *[pn.pane.Bokeh(self._neuron_figure(source), margin=2)
-                                                   for source in sources], styles=SHRINKS)
-                   for number, sources in enumerate(self.neuron_sources, 1)]
-        self.neurons.objects = [pn.Row(*columns, styles={**SHRINKS, "overflow-x": "auto"})] if columns else [
-            "No hidden layer: the output reads the features directly."]
 
     def _on_points(self, *_: Any) -> None:
         run = self.lesson.current_run
@@ -365,10 +370,11 @@ class NetworkView:
         network = pn.Column("### Network", "Features the network reads:", self.features,
                             pn.Row(self.list_inputs["hidden"], self.list_inputs["act"], styles=WRAP),
                             pn.pane.Bokeh(bk_row(self.add_button, self.remove_button), margin=(0, 10)),
-                            self.diagram,
-                            "What each hidden neuron answers (blue positive, orange negative):",
-                            self.neurons, styles=WRAPPED, sizing_mode="stretch_width")
-        output = pn.Column("### Output", self.counter, self.map_figure,
+                            pn.Row(pn.pane.Bokeh(self.diagram, sizing_mode="fixed"),
+                                   styles={**SHRINKS, "overflow-x": "auto"},
+                                   sizing_mode="stretch_width"),
+                            styles=WRAPPED, sizing_mode="stretch_width")
+        output = pn.Column("### Output", pn.pane.Bokeh(self.counter), self.map_figure,
                            pn.Row(self.live["show_test"], self.live["discretise"], styles=WRAP),
                            self.loss_figure,
                            pn.Row(self.live["target_loss"], self.live["stop_epoch"], styles=WRAP),
@@ -382,3 +388,8 @@ class NetworkView:
                                                          sizing_mode="stretch_width"), exports]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
+
+def palette_indices(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Each value's colour in PALETTE, as a byte: low is the first colour, high the last."""
+    scaled = (np.asarray(values) - low) * ((LEVELS - 1) / (high - low))
+    return np.clip(np.rint(scaled), 0, LEVELS - 1).astype(np.uint8)
