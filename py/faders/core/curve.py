@@ -139,7 +139,7 @@ def unit_kinks(model: MLP) -> list[tuple[int, float]]:
     _check_one_hidden_layer(model)
     hidden = model.layers[0]
     slopes, biases = hidden.weights[0], hidden.bias
-    return [(j, float(-biases[j] / slopes[j])) for j in range(len(biases)) if slopes[j] != 0]
+    return [(j, float(-biases[j] / slopes[j]) + 0.0) for j in range(len(biases)) if slopes[j] != 0]  # no -0.0
 
 
 def relu_breakpoints(model: MLP, low: float = -X_LIMIT, high: float = X_LIMIT) -> np.ndarray:
