@@ -142,7 +142,7 @@ class CurveFitting(param.Parameterized):
         """Make the run's current state the frame the page draws (a diverged state is never shown)."""
         epoch, loss = self.fit_history[-1]
         model = self._fit_run.model
-        if not (math.isfinite(loss) and all(np.isfinite(p).all() for p in model.parameters())):
+        if not (loss < DIVERGED_LOSS and all(np.isfinite(p).all() for p in model.parameters())):
             return
         x = curve.grid(RESOLUTION)
         output = curve.predict_curve(model, x)
