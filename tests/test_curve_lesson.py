@@ -15,7 +15,7 @@ from faders.core.optimizers import SGD
 from faders.lessons.curve import MAX_POINTS, RESOLUTION
 from faders.lessons.curve_view import CurveView
 from faders.lessons.network import NetworkLesson
-from tests.helpers import run
+from tests.helpers import notebook_display, page_link_session, run
 
 KNOBS = {"fit": "abs", "fwidth": "5", "fdepth": "2", "fact": "tanh", "flr": "0.125", "fseed": "42",
          "fpoints": "-0.5:0.2,0:1,0.75:-0.25", "fepochs": "30"}
@@ -260,3 +260,23 @@ def test_the_view_draws_one_line_per_unit_and_a_mark_per_kink() -> None:
     assert view.stop_button.disabled and not view.train_button.disabled
     view._clicked(type("Tap", (), {"x": 0.123, "y": -0.456})())
     assert lesson.fit_points == [(0.12, -0.46)] and len(view.data_source.data["x"]) == 1
+
+
+def test_the_page_link_sets_trains_and_answers_as_the_browser_worker_does() -> None:
+    replies, sent = page_link_session(NetworkLesson(), [
+        ("set", {"fpoints": "-0.5:0.5,0.5:-0.5", "fit": "points", "fepochs": "20", "fwidth": "x"}),
+        ("run", "fit_train")])
+    first = replies[1]["result"]
+    assert first["settings"]["fpoints"] == "-0.5:0.5,0.5:-0.5" and first["settings"]["fit"] == "points"
+    assert first["notices"] == ["Ignored fwidth='x': it is not a number; kept 8."]
+    fit = replies[2]["result"]["results"]["fit"]
+    assert (fit["status"], fit["epoch"], fit["points"]) == ("done", 20, 2)
+    assert "patch" in sent and "state" in sent
+
+
+def test_part_1_renders_in_a_jupyter_notebook() -> None:
+    shown = notebook_display("import panel as pn\n"
+                             "from faders.lessons.network import NetworkLesson\n"
+                             "pn.extension()\n"
+                             "NetworkLesson(fit_target='step')")
+    assert "Part 1: fitting a curve" in shown and "Units per layer" in shown
