@@ -16,30 +16,13 @@ from playwright.sync_api import Browser, Page, expect
 from faders.lessons.curve_view import FIT_HEIGHT
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
-from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
+from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401 (a fixture, used below)
 from tests.helpers import run
 
 QUERY = "fit=abs&fwidth=5&fseed=3&flr=0.1&fepochs=40"
-# The curve chart's canvases (Bokeh layers several): the only ones FIT_HEIGHT tall.
-FIT_CANVAS_JS = """(height) => {
-  const found = [];
-  const walk = (root) => {
-    for (const element of root.querySelectorAll("*")) {
-      if (element.tagName === "CANVAS") {
-        const box = element.getBoundingClientRect();
-        if (Math.abs(box.height - height) < 1) {
-          element.scrollIntoView({block: "center"});  // a click lands only inside the viewport
-          const seen = element.getBoundingClientRect();
-          found.push([seen.x, seen.y, seen.width, seen.height]);
-        }
-      }
-      if (element.shadowRoot) walk(element.shadowRoot);
-    }
-  };
-  walk(document.getElementById("faders-live"));
-  return found;
-}"""
+# The curve chart's canvases (Bokeh layers several) are the only ones FIT_HEIGHT tall.
+FIT_HEIGHTS = (FIT_HEIGHT - 1, FIT_HEIGHT + 1)
 # The lines of the units' parts, as the page's Bokeh document holds them.
 DRAWN_PARTS_JS = """() => {
   for (const model of Bokeh.documents[0].all_models) {
@@ -72,7 +55,7 @@ def test_part_1_is_ready_with_the_url_settings_above_the_playground(page: Page) 
     expect(part_1).to_be_visible()
     assert part_1.bounding_box()["y"] < part_2.bounding_box()["y"]
     expect(live(page).get_by_text("Epoch 0 · mean squared error")).to_be_visible()
-    assert len({tuple(box) for box in page.evaluate(FIT_CANVAS_JS, FIT_HEIGHT)}) == 1
+    assert len({tuple(box) for box in canvas_boxes(page, *FIT_HEIGHTS)}) == 1
 
 
 def test_training_in_the_browser_matches_cpython_and_draws_each_units_part(page: Page) -> None:
@@ -95,7 +78,7 @@ def test_training_in_the_browser_matches_cpython_and_draws_each_units_part(page:
 
 def test_a_click_on_the_chart_adds_a_point_kept_in_the_url(page: Page, guarded: Guarded) -> None:
     page.evaluate("faders.run('fit_reset')")
-    left, top, width, height = page.evaluate(FIT_CANVAS_JS, FIT_HEIGHT)[0]
+    left, top, width, height = canvas_boxes(page, *FIT_HEIGHTS)[0]
     page.mouse.click(left + width * 0.6, top + height * 0.4)
     fit = until(page, "(s) => s.results.fit.points === 1")["results"]["fit"]
     settings = snapshot(page)["settings"]
