@@ -24,7 +24,10 @@ def test_defaults_are_playgrounds() -> None:
     assert lesson.settings() == {
         "problem": "classification", "dataset": "circle", "noise": "0", "train": "50", "points": "500",
         "batch": "10", "features": "x,y", "hidden": "4,2", "act": "tanh,tanh", "loss": "mse", "lr": "0.03",
-        "reg": "none", "rate": "0", "seed": "0", "test": "0", "discrete": "0", "target": "0", "epochs": "0"}
+        "reg": "none", "rate": "0", "seed": "0", "test": "0", "discrete": "0", "target": "0", "epochs": "0",
+        # Part 1, fitting a curve (tests/test_curve_lesson.py)
+        "fit": "sine", "fwidth": "8", "fdepth": "1", "fact": "relu", "flr": "0.05", "fseed": "0",
+        "fpoints": "", "fepochs": "0"}
     results = lesson.results()
     assert results["epoch"] == 0 and results["status"] == "idle"
     assert results["layer_sizes"] == [2, 4, 2, 1] and results["parameters"] == 25

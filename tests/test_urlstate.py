@@ -10,6 +10,7 @@ from faders.lessons.urlstate import (
     IntList,
     LabelList,
     NumberList,
+    PointList,
     format_value,
     parse_item,
     parse_query,
@@ -184,3 +185,29 @@ def test_large_whole_numbers_are_written_briefly_and_read_exactly() -> None:
                         ("123456789012345678", 123_456_789_012_345_678)]:
         assert parse_query(Count(), {"t": "tokens"}, {"t": text}).values == {"tokens": value}
     assert format_value(123_456_789_012_345_678) == "123456789012345678"
+
+
+class Points(param.Parameterized):
+    points = PointList([], bounds=(0, 3), x_bounds=(-1, 1), y_bounds=(-2, 2))
+
+
+def test_points_round_trip_as_x_colon_y_pairs() -> None:
+    knobs = Points(points=[(-0.5, 0.25), (0.0, 1.0)])
+    assert to_query(knobs, {"pts": "points"}) == {"pts": "-0.5:0.25,0:1"}
+    assert parse_query(knobs, {"pts": "points"}, {"pts": " -0.5 : 0.25, 0:1"}).values == {
+        "points": [(-0.5, 0.25), (0.0, 1.0)]}
+    assert parse_query(knobs, {"pts": "points"}, {"pts": [[0.5, -1]]}).values == {"points": [(0.5, -1.0)]}
+    assert to_query(Points(), {"pts": "points"}) == {"pts": ""}
+
+
+@pytest.mark.parametrize(("raw", "fragment"), [
+    ("0.5", "item 1, '0.5', which is not a point x:y"),
+    ("0:0,2:1", "item 2, '2:1', which has an x that is outside the range -1 to 1"),
+    ("0:abc", "item 1, '0:abc', which has a y that is not a number"),
+    ("0:nan", "has a y that is not a finite number"),
+    ("0:0,0:1,0:2,0:-1", "has 4 items, and 0 to 3 are allowed"),
+])
+def test_bad_points_are_refused_whole_with_a_notice(raw: str, fragment: str) -> None:
+    applied = parse_query(Points(), {"pts": "points"}, {"pts": raw})
+    assert applied.values == {}
+    assert len(applied.notices) == 1 and fragment in applied.notices[0]

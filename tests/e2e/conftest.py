@@ -135,6 +135,33 @@ def live(page: Page) -> Locator:
     return page.locator("#faders-live")
 
 
+# The boxes of the live lesson's canvases whose height lies in [low, high] px, each scrolled into view first
+# (a click lands only inside the viewport). A Bokeh chart layers several canvases in one box.
+CANVAS_BOXES_JS = """([low, high]) => {
+  const found = [];
+  const walk = (root) => {
+    for (const element of root.querySelectorAll("*")) {
+      if (element.tagName === "CANVAS") {
+        const box = element.getBoundingClientRect();
+        if (box.height >= low && box.height <= high) {
+          element.scrollIntoView({block: "center"});
+          const seen = element.getBoundingClientRect();
+          found.push([seen.x, seen.y, seen.width, seen.height]);
+        }
+      }
+      if (element.shadowRoot) walk(element.shadowRoot);
+    }
+  };
+  walk(document.getElementById("faders-live"));
+  return found;
+}"""
+
+
+def canvas_boxes(page: Page, low: float, high: float) -> list[list[float]]:
+    """[left, top, width, height] of each canvas from low to high px tall, scrolled into view."""
+    return page.evaluate(CANVAS_BOXES_JS, [low, high])
+
+
 def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
     """Poll faders.get() until `predicate` (a JS function of the snapshot) holds; return the snapshot."""
     deadline = time.monotonic() + timeout_s

@@ -14,28 +14,11 @@ from faders.core import playground
 from faders.core.datasets import feature_columns
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
-from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
+from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
 from tests.helpers import run
 
-# The decision map's canvases (Bokeh layers several) are the only ones this tall.
-MAP_CANVAS_JS = """() => {
-  const found = [];
-  const walk = (root) => {
-    for (const element of root.querySelectorAll("*")) {
-      if (element.tagName === "CANVAS") {
-        const box = element.getBoundingClientRect();
-        if (box.height > 300) {
-          element.scrollIntoView({block: "center"});  // a click lands only inside the viewport
-          const seen = element.getBoundingClientRect();
-          found.push([seen.x, seen.y, seen.width, seen.height]);
-        }
-      }
-      if (element.shadowRoot) walk(element.shadowRoot);
-    }
-  };
-  walk(document.getElementById("faders-live"));
-  return found;
-}"""
+# The decision map's canvases (Bokeh layers several) are the only ones taller than 300 px.
+MAP_HEIGHTS = (301, 10_000)
 
 
 QUERY = "dataset=xor&hidden=4,3&act=tanh,relu&seed=3&lr=0.01"
@@ -63,7 +46,7 @@ def test_ready_with_the_url_settings_and_the_map_drawn(page: Page) -> None:
     assert results["epoch"] == 0 and results["layer_sizes"] == [2, 4, 3, 1]
     expect(live(page).get_by_role("heading", name="Output")).to_be_visible()
     expect(live(page).get_by_text("Epoch 0 · train loss")).to_be_visible()
-    assert len({tuple(box) for box in page.evaluate(MAP_CANVAS_JS)}) == 1  # its layers share one box
+    assert len({tuple(box) for box in canvas_boxes(page, *MAP_HEIGHTS)}) == 1  # its layers share one box
 
 
 @pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
@@ -99,10 +82,10 @@ def test_exported_weights_reload_to_the_same_predictions(page: Page, tmp_path) -
 
 def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
     page.evaluate("faders.run('reset')")
-    left, top, width, height = page.evaluate(MAP_CANVAS_JS)[0]
+    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]
     page.mouse.click(left + width * 0.5, top + height * 0.45)
     until(page, "(s) => s.results.own_points === 1")
-    left, top, width, height = page.evaluate(MAP_CANVAS_JS)[0]  # a notice above may have moved it
+    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]  # a notice above may have moved it
     page.keyboard.down("Shift")
     page.mouse.click(left + width * 0.6, top + height * 0.35)
     page.keyboard.up("Shift")

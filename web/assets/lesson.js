@@ -133,8 +133,9 @@ const embedded = new URLSearchParams(location.search).get("embed") === "1";
 const chosenBackend = new URLSearchParams(location.search).get("backend");
 let urlTimer = null;
 
-// Commas separate the items of a list setting (labels=cat,dog,car); a query needs no escape for them.
-const queryText = (query) => String(query).replaceAll("%2C", ",");
+// Commas separate the items of a list setting (labels=cat,dog,car) and colons a point's x and y
+// (fpoints=0.5:1); a query needs no escape for either.
+const queryText = (query) => String(query).replaceAll("%2C", ",").replaceAll("%3A", ":");
 
 function showSettings({ settings, notices }) {
   settingNotices = notices;

@@ -24,3 +24,22 @@ def format_probability(p: float) -> str:
 def format_count(count: int) -> str:
     """A whole number with thousands separated: 1,000."""
     return f"{count:,}"
+
+
+def run_message(status: str, epoch: int, numbers: str, learning_rate: float, idle: str) -> str:
+    """The status line of a training run (idle, training, stopped, done or diverged), in words.
+
+    `numbers` says how the run stands, e.g. "train loss 0.1, test loss 0.2"; `idle` is the line before
+    any training.
+    """
+    if status == "diverged":
+        return (f"Training diverged at epoch {epoch}: the loss grew beyond what can be shown. A learning "
+                f"rate of {learning_rate:g} is too large for this network; press Reset and try a "
+                "smaller one.")
+    if status == "done":
+        return f"Stopped at epoch {epoch}, as asked: {numbers}."
+    if status == "training":
+        return f"Training: epoch {epoch}, {numbers}."
+    if status == "stopped":
+        return f"Stopped at epoch {epoch}: {numbers}. Train continues from here."
+    return idle

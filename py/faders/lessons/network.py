@@ -28,6 +28,7 @@ from faders.core.datasets import CLASSIFICATION_2D, FEATURES, REGRESSION_2D, Dat
 from faders.core.losses import LOSS_NAMES
 from faders.core.regularization import REGULARIZERS
 from faders.lessons.base import Lesson
+from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
 from faders.lessons.formatting import format_number
 from faders.lessons.urlstate import ChoiceList, IntList, format_value
 
@@ -67,8 +68,9 @@ class Frame:
     maps: playground.Maps | None
 
 
-class NetworkLesson(Lesson):
-    """A 2-D playground: a network learns to separate or fit points in a square."""
+class NetworkLesson(CurveFitting, Lesson):
+    """Part 1 (CurveFitting): a network fits a curve. Part 2: a 2-D playground, where a network learns to
+    separate or fit points in a square."""
 
     slug: ClassVar[str] = "network"
     title: ClassVar[str] = "Neural networks approximate functions"
@@ -80,9 +82,9 @@ class NetworkLesson(Lesson):
         "points": "n_points", "batch": "batch_size", "features": "features", "hidden": "hidden",
         "act": "activations", "loss": "loss", "lr": "learning_rate", "reg": "regularization",
         "rate": "regularization_rate", "seed": "seed", "test": "show_test", "discrete": "discretise",
-        "target": "target_loss", "epochs": "stop_epoch"}
+        "target": "target_loss", "epochs": "stop_epoch", **FIT_URL_NAMES}
     actions: ClassVar[tuple[str, ...]] = (
-        "train", "stop", "step", "reset", "add_layer", "remove_layer", "new_seed")
+        "train", "stop", "step", "reset", "add_layer", "remove_layer", "new_seed", *FIT_ACTIONS)
     uses_gpu: ClassVar[bool] = True
 
     # ---- the knobs, as in tensorflow/playground --------------------------------------------
@@ -214,7 +216,7 @@ class NetworkLesson(Lesson):
     # ---- outside values ----------------------------------------------------------------------
 
     def check_together(self, values: dict[str, object]) -> list[str]:
-        notices = []
+        notices = super().check_together(values)  # Part 1's
         dataset = values.get("dataset", self.dataset)
         problem = values.get("problem", self.problem)
         if dataset == CUSTOM and self.custom_points is None and "dataset" in values:
@@ -251,10 +253,11 @@ class NetworkLesson(Lesson):
 
     def locked(self) -> dict[str, str]:
         if self.status != "training":
-            return {}
+            return self.fit_locked()
         reason = "Training is running; press Stop first."
-        fixed = set(self.url_names.values()) - {"show_test", "discretise", "target_loss", "stop_epoch"}
-        return {name: reason for name in fixed}
+        fixed = set(self.url_names.values()) - {"show_test", "discretise", "target_loss", "stop_epoch",
+                                                *FIT_URL_NAMES.values()}
+        return {**self.fit_locked(), **{name: reason for name in fixed}}
 
     # ---- the reader's own points -----------------------------------------------------------------
 
@@ -326,6 +329,7 @@ class NetworkLesson(Lesson):
             "own_class_1": (None if self.custom_points is None or self.custom_points.kind != "classification"
                             else int(np.sum(self.custom_points.y == 1))),
             "loss_curve": self.loss_curve(), "speed": dict(self.speed), "warning": self.size_warning(),
+            "fit": self.fit_results(),
         }
         if run.setup.problem == "classification":
             for name, x, data in (("train", run.x_train, run.train), ("test", run.x_test, run.test)):

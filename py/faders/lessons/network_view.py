@@ -28,6 +28,7 @@ from faders.lessons.charts import (
     plain_figure,
     unlocked,
 )
+from faders.lessons.curve_view import CurveView
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
 from faders.lessons.urlstate import format_value
@@ -384,8 +385,9 @@ class NetworkView:
                             "The Python below repeats this run with faders.core, epoch for epoch:", self.code,
                             sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [top, self.status, self.notices, pn.Row(data, network, output, styles=WRAP,
-                                                         sizing_mode="stretch_width"), exports]
+        parts += [self.notices, "## Part 1: fitting a curve", CurveView(self.lesson).layout,
+                  "## Part 2: the playground", top, self.status,
+                  pn.Row(data, network, output, styles=WRAP, sizing_mode="stretch_width"), exports]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

@@ -3,7 +3,8 @@
 Each lesson lists `url_names` (query key -> parameter name). Values from outside (the URL, the
 automation API) are checked against the parameter's type and bounds; anything that does not fit
 is reported in a notice and leaves the knob as it was. List knobs (`NumberList`, `LabelList`)
-travel as comma-separated items, e.g. `labels=cat,dog,car&logits=4.2,2.1,-1.3`.
+travel as comma-separated items, e.g. `labels=cat,dog,car&logits=4.2,2.1,-1.3`; a `PointList`'s
+items are x:y pairs, e.g. `fpoints=-0.5:0.2,0:1`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,20 @@ class ChoiceList(param.List):
         self.distinct = distinct
 
 
+class PointList(param.List):
+    """A list of (x, y) points, each coordinate within its bounds; `bounds` limits how many there are."""
+
+    __slots__ = ["x_bounds", "y_bounds"]
+    _slot_defaults: ClassVar[dict] = dict(param.List._slot_defaults, x_bounds=(None, None),
+                                          y_bounds=(None, None))
+
+    def __init__(self, default: Any = Undefined, *, x_bounds: Any = Undefined, y_bounds: Any = Undefined,
+                 **params: Any) -> None:
+        super().__init__(default, item_type=tuple, **params)
+        self.x_bounds = x_bounds
+        self.y_bounds = y_bounds
+
+
 class LabelList(param.List):
     """A list of distinct short names. In a URL they are separated by commas, so none holds one."""
 
@@ -85,6 +100,8 @@ def format_value(value: object) -> str:
         return "1" if value else "0"
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, list) and value and all(isinstance(item, tuple) for item in value):
+        return ",".join(":".join(format_value(part) for part in item) for item in value)  # points x:y
     if isinstance(value, list | tuple):
         return ",".join(format_value(item) for item in value)
     if isinstance(value, int) and abs(value) >= 10**6:
@@ -138,6 +155,18 @@ def parse_item(parameter: param.List, raw: object) -> object:
         if text not in parameter.choices:
             raise ValueError(f"is not one of {', '.join(parameter.choices)}")
         return text
+    if isinstance(parameter, PointList):
+        parts = raw if isinstance(raw, list | tuple) else text.split(":")
+        if len(parts) != 2:
+            raise ValueError("is not a point x:y")
+        point = []
+        axes = (("an x", parameter.x_bounds), ("a y", parameter.y_bounds))
+        for (axis, bounds), part in zip(axes, parts, strict=True):
+            try:
+                point.append(float(parse_number(str(part).strip(), bounds)))
+            except ValueError as reason:
+                raise ValueError(f"has {axis} that {reason}") from None
+        return tuple(point)
     if isinstance(parameter, LabelList):
         if not text:
             raise ValueError("is empty")
@@ -174,7 +203,7 @@ def parse_list(parameter: param.List, raw: object) -> list[object]:
 
 def parse_value(parameter: param.Parameter, raw: object) -> object:
     """Convert one outside value to the parameter's type, or raise ValueError saying why."""
-    if isinstance(parameter, NumberList | LabelList | ChoiceList):
+    if isinstance(parameter, NumberList | LabelList | ChoiceList | PointList):
         return parse_list(parameter, raw)
     text = str(raw).strip()
     if isinstance(parameter, param.Boolean):
