@@ -43,6 +43,18 @@ def notebook_display(code: str) -> str:
     return json.dumps(rendered[0]["data"])
 
 
+def acknowledging_link(lesson: Lesson, sent: list[tuple[str, str]]) -> PageLink:
+    """A PageLink whose messages land in `sent`, with each patch acknowledged as drawn, as the page does."""
+
+    def send(kind: str, payload: str) -> None:
+        sent.append((kind, payload))
+        if kind == "patch":
+            asyncio.get_event_loop().call_soon(link.drawn)
+
+    link = PageLink(lesson, send)
+    return link
+
+
 def page_link_session(lesson: Lesson, calls: list[tuple[str, Any]]) -> tuple[dict[int, dict], list[str]]:
     """Render `lesson` through a PageLink as the browser worker does, make the API calls
     (method, argument) one after the other, and return the replies by call number (from 1) and
@@ -50,7 +62,7 @@ def page_link_session(lesson: Lesson, calls: list[tuple[str, Any]]) -> tuple[dic
     sent: list[tuple[str, str]] = []
 
     async def scenario() -> None:
-        link = PageLink(lesson, lambda kind, payload: sent.append((kind, payload)))
+        link = acknowledging_link(lesson, sent)
         rendered = json.loads(link.render())
         assert len(rendered["root_ids"]) == 1 and rendered["docs_json"]
         link.rendered()

@@ -14,13 +14,13 @@ from faders import benchmarks
 from faders.backend import NUMPY
 from faders.backend.select import SelectingBackend, Timing
 from faders.backend.webgpu import GpuUnavailableError
-from faders.browser import PageLink, start
+from faders.browser import start
 from faders.core import scale
 from faders.core.mlp import MLP
 from faders.core.training import train
 from faders.lessons import gpus
 from faders.lessons.gpus import GpusLesson, benchmark_sizes, flops_text
-from tests.helpers import notebook_display
+from tests.helpers import acknowledging_link, notebook_display
 from tests.test_function_lesson import run
 
 SMALL = {"size": "64", "width": "16", "epochs": "2", "batch": "100"}
@@ -341,7 +341,7 @@ def test_page_link_renders_and_answers_the_api() -> None:
     sent: list[tuple[str, str]] = []
 
     async def scenario() -> None:
-        link = PageLink(lesson_with(FakeGpu()), lambda kind, payload: sent.append((kind, payload)))
+        link = acknowledging_link(lesson_with(FakeGpu()), sent)
         assert json.loads(link.render())["docs_json"]
         link.rendered()
         link.call(1, "run", json.dumps("benchmark"))

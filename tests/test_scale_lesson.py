@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 
-from faders.browser import PageLink
 from faders.core import scale
 from faders.core.scale import PRESETS, TransformerConfig
 from faders.lessons import LESSONS, readable
 from faders.lessons.scale import ARCHITECTURE, PRECISIONS, ScaleLesson
 from faders.lessons.scale_view import ScaleView, log_axis_end
-from tests.helpers import notebook_display, run
+from tests.helpers import acknowledging_link, notebook_display, run
 from tools.prerender import PREVIEWS
 
 DEFAULT_SETTINGS = {"preset": "gpt2", "tokens": "3e11", "tflops": "989", "util": "0.4", "price": "2"}
@@ -299,7 +298,7 @@ def test_page_link_renders_and_answers_the_api() -> None:
     sent: list[tuple[str, str]] = []
 
     async def scenario() -> None:
-        link = PageLink(ScaleLesson(), lambda kind, payload: sent.append((kind, payload)))
+        link = acknowledging_link(ScaleLesson(), sent)
         assert json.loads(link.render())["root_ids"]
         link.rendered()
         link.call(1, "set", json.dumps({"preset": "llama-3-70b", "price": "3"}))

@@ -16,8 +16,8 @@ from typing import Any
 import param
 from bokeh.core.serialization import Serializer
 from bokeh.document import Document
-from bokeh.embed.util import standalone_docs_json_and_render_items
 from bokeh.document.events import ColumnDataChangedEvent
+from bokeh.embed.util import standalone_docs_json_and_render_items
 from bokeh.events import DocumentReady
 from bokeh.io.doc import set_curdoc
 from panel.io.document import MockSessionContext
