@@ -85,7 +85,8 @@ def test_a_click_on_the_chart_adds_a_point_kept_in_the_url(page: Page, guarded: 
     assert settings["fit"] == "points" and re.fullmatch(r"-?[\d.]+:-?[\d.]+", settings["fpoints"])
     x, y = map(float, settings["fpoints"].split(":"))
     assert 0 < x < 1 and 0 < y < 1.5  # right of the middle, above it
-    page.wait_for_function("location.search.includes('fpoints=')", polling=100)
+    page.wait_for_function("(points) => location.search.includes('fpoints=' + points)",
+                           arg=settings["fpoints"], polling=100)
     query = urllib.parse.urlparse(page.url).query
     assert f"fpoints={settings['fpoints']}" in query  # the colon travels as it is
     again = open_lesson(guarded, page.url)

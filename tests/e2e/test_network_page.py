@@ -14,11 +14,12 @@ from faders.core import playground
 from faders.core.datasets import feature_columns
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
+from faders.lessons.network_view import MAP_HEIGHT
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
 from tests.helpers import run
 
-# The decision map's canvases (Bokeh layers several) are the only ones taller than 300 px.
-MAP_HEIGHTS = (301, 10_000)
+# The decision map's canvases (Bokeh layers several) are the only ones MAP_HEIGHT tall.
+MAP_HEIGHTS = (MAP_HEIGHT - 1, MAP_HEIGHT + 1)
 
 
 QUERY = "dataset=xor&hidden=4,3&act=tanh,relu&seed=3&lr=0.01"

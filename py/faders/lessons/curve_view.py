@@ -33,7 +33,7 @@ STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7e
                   "stopped": ("#fff9db", "#f59f00"), "done": ("#ebfbee", "#2f9e44"),
                   "diverged": ("#fff5f5", "#c92a2a")}
 LOWEST_LOSS = 1e-8  # the loss chart's floor (log scale)
-FIT_HEIGHT = 290  # px; Part 2's map is the only chart taller than 300 px (its tests find it so)
+FIT_HEIGHT = 290  # px, the page's only chart this tall (its tests find it so)
 
 
 class CurveView:

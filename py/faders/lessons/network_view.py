@@ -38,6 +38,7 @@ ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"
 PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
 LEVELS = len(PALETTE)
 SIDE = 2 * HALF_WIDTH
+MAP_HEIGHT = 360  # px, the decision map (the page's only chart this tall: its tests find it so)
 # The network diagram: one column per layer, a row per neuron, each hidden neuron drawn as its own map.
 # Columns share DIAGRAM_PX (the narrow column of the page), at most COLUMN_PX each; a neuron's map is at
 # most TILE_PX square.
@@ -157,7 +158,7 @@ class NetworkView:
 
     def _map_figure(self) -> Any:
         fig = plain_figure("The network's answer (● training, ■ test points)",
-                           "x", "y", height=360, x_range=Range1d(-HALF_WIDTH, HALF_WIDTH),
+                           "x", "y", height=MAP_HEIGHT, x_range=Range1d(-HALF_WIDTH, HALF_WIDTH),
                            y_range=Range1d(-HALF_WIDTH, HALF_WIDTH), match_aspect=True)
         fig.image(image="image", source=self.map_source, x=-HALF_WIDTH, y=-HALF_WIDTH, dw=SIDE, dh=SIDE,
                   color_mapper=self.mapper, alpha=0.75)
