@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import io
 import json
 
 import numpy as np
@@ -126,15 +129,15 @@ def test_training_stops_at_a_target_loss() -> None:
     assert lesson.status == "done" and curve[-1][1] <= 0.1 < curve[-2][1]
 
 
-def test_reset_and_any_knob_start_again_from_epoch_zero() -> None:
+def test_reset_and_a_data_or_network_knob_start_again_from_epoch_zero() -> None:
     lesson = trained(5)
     first = lesson.results()["loss_curve"][0]
     run(lesson.run("reset"))
     assert lesson.epoch == 0 and lesson.status == "idle" and lesson.results()["loss_curve"] == [first]
     lesson.apply({"epochs": "3"})
     run(lesson.run("train"))
-    lesson.learning_rate = 0.1
-    assert lesson.epoch == 0 and lesson.results()["loss_curve"] == [first]
+    lesson.noise = 10
+    assert lesson.epoch == 0 and lesson.results()["loss_curve"] != [first]  # new data, a new start
 
 
 def test_too_large_a_learning_rate_diverges_without_showing_nan() -> None:
@@ -197,11 +200,39 @@ def test_hidden_layers_from_the_url_bring_their_activations() -> None:
     assert lesson.apply({"hidden": ""}) == [] and lesson.activations == []
 
 
-def test_knobs_are_locked_while_training() -> None:
+def test_knobs_are_locked_while_training_except_the_live_ones() -> None:
     lesson = NetworkLesson()
     lesson.status = "training"
-    assert lesson.apply({"lr": "0.1", "test": "1"}) == ["Training is running; press Stop first."]
-    assert lesson.learning_rate == 0.03 and lesson.show_test is True
+    refused = lesson.apply({"hidden": "3", "test": "1", "lr": "0.1"})
+    assert refused == ["Training is running; press Stop first."]
+    assert lesson.hidden == [4, 2] and lesson.show_test is True and lesson.learning_rate == 0.1
+
+
+def test_the_learning_rate_and_batch_size_change_mid_run_without_starting_again() -> None:
+    lesson = NetworkLesson()
+
+    async def change_while_training() -> None:
+        training = asyncio.ensure_future(lesson.run("train"))
+        while lesson.epoch < 1:  # the first frame
+            await asyncio.sleep(0.001)
+        assert lesson.status == "training" and lesson.apply({"lr": "0.1", "batch": "25"}) == []
+        changed_at = lesson.epoch
+        while lesson.epoch == changed_at:  # the next frame
+            await asyncio.sleep(0.001)
+        await lesson.run("stop")
+        await training
+        assert lesson.current_run.changes == [(changed_at, {"learning_rate": 0.1, "batch_size": 25})]
+
+    run(change_while_training())
+    assert lesson.status == "stopped" and len(lesson.history) == lesson.epoch + 1  # no restart
+    assert lesson.current_run.optimizer.learning_rate == 0.1
+    # The exported code replays the change at its epoch and ends at the same losses.
+    code = lesson.python_code()
+    assert "optimizer.learning_rate = 0.1" in code and "batch_size = 25" in code
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, "<exported>", "exec"), namespace)
+    assert (namespace["train_loss"], namespace["test_loss"]) == lesson.current_run.losses()
 
 
 def test_pasted_points_become_the_dataset() -> None:

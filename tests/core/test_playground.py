@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import math
@@ -184,6 +185,48 @@ def test_exported_python_repeats_the_run(setup: Setup) -> None:
     namespace = execute(playground.python_code(setup, 4))
     assert (namespace["train_loss"], namespace["test_loss"]) == run.losses()
     assert namespace["printed"].startswith("after 4 epochs: train loss ")
+
+
+def test_settings_retuned_part_way_train_on_and_the_exported_python_repeats_them() -> None:
+    setup = Setup(hidden=(3,), activations=("tanh",), seed=4)
+    run = playground.start(setup)
+    run.retune(learning_rate=0.05)  # before the first epoch: as if the run had started so
+    run.epoch()
+    run.epoch()
+    weights = [p.copy() for p in run.model.parameters()]
+    run.retune(learning_rate=0.2, batch_size=25)
+    run.retune(regularization="l2", regularization_rate=0.01)  # the same epoch: one change
+    run.epoch()
+    run.epoch()
+    assert run.first_setup.learning_rate == 0.05 and run.setup.batch_size == 25
+    assert run.changes == [(2, {"learning_rate": 0.2, "batch_size": 25, "regularization": "l2",
+                                "regularization_rate": 0.01})]
+    assert run.optimizer.learning_rate == 0.2
+    # The same two epochs by hand from the weights of epoch 2 give the same network.
+    by_hand = playground.start(dataclasses.replace(setup, learning_rate=0.05))
+    for _ in range(2):
+        by_hand.epoch()
+    for a, b in zip(weights, by_hand.model.parameters(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    by_hand.optimizer.learning_rate = 0.2
+    by_hand.setup = dataclasses.replace(by_hand.setup, batch_size=25, regularization="l2",
+                                        regularization_rate=0.01)
+    for _ in range(2):
+        by_hand.epoch()
+    assert by_hand.losses() == run.losses()
+    code = playground.python_code(run.first_setup, 4, run.changes)
+    assert "if epoch == 2:  # changed while training" in code
+    namespace = execute(code)
+    assert (namespace["train_loss"], namespace["test_loss"]) == run.losses()
+
+
+def test_only_training_settings_can_be_retuned_and_bad_values_are_refused() -> None:
+    run = playground.start(Setup())
+    with pytest.raises(ValueError, match="not hidden"):
+        run.retune(hidden=(3,))
+    with pytest.raises(ValueError):
+        run.retune(batch_size=0)
+    assert run.setup == Setup() and run.changes == []
 
 
 def test_exported_python_carries_pasted_points() -> None:

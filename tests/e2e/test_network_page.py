@@ -86,7 +86,8 @@ def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
     left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]
     page.mouse.click(left + width * 0.5, top + height * 0.45)
     until(page, "(s) => s.results.own_points === 1")
-    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]  # a notice above may have moved it
+    expect(live(page).get_by_text("Add at least one more point")).to_be_visible()
+    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]  # the notice above has moved it
     page.keyboard.down("Shift")
     page.mouse.click(left + width * 0.6, top + height * 0.35)
     page.keyboard.up("Shift")

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from faders.core.datasets import (
 )
 from faders.core.mlp import MLP
 from faders.core.optimizers import SGD
+from faders.core.regularization import REGULARIZERS
 from faders.core.training import evaluate_loss, predicted_labels, train_epoch
 
 PROBLEMS = ("classification", "regression")
@@ -94,6 +96,12 @@ class Setup:
                              f"got {list(self.activations)}")
         if self.loss == "cross_entropy" and self.problem == "regression":
             raise ValueError("cross_entropy needs classes; regression uses mse")
+        if self.batch_size < 1 or not self.learning_rate > 0 or not self.regularization_rate >= 0:
+            raise ValueError(f"batch size must be ≥ 1, learning rate > 0 and regularisation rate ≥ 0; got "
+                             f"{self.batch_size}, {self.learning_rate}, {self.regularization_rate}")
+        if self.regularization not in REGULARIZERS:
+            raise ValueError(f"unknown regularisation {self.regularization!r}; choose one of "
+                             f"{', '.join(REGULARIZERS)}")
 
 
 def make_split(setup: Setup) -> tuple[Dataset, Dataset]:
@@ -122,6 +130,29 @@ class Run:
     x_train: np.ndarray
     x_test: np.ndarray
     epochs: int = 0
+    # Training settings changed part-way, as (epoch, {setting: new value}); `setup` holds the latest.
+    changes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def retune(self, **settings: Any) -> None:
+        """Change training settings (TUNABLE) from the next epoch on, keeping the network and the data."""
+        unknown = set(settings) - set(TUNABLE)
+        if unknown:
+            raise ValueError(f"only {', '.join(TUNABLE)} can change during a run, "
+                             f"not {', '.join(sorted(unknown))}")
+        settings = {name: value for name, value in settings.items() if getattr(self.setup, name) != value}
+        if not settings:
+            return
+        self.setup = replace(self.setup, **settings)  # checks the new values as a fresh Setup would
+        self.optimizer.learning_rate = self.setup.learning_rate
+        if self.epochs == 0:
+            self.first_setup = self.setup  # nothing trained yet: as if the run had started so
+        elif self.changes and self.changes[-1][0] == self.epochs:
+            self.changes[-1][1].update(settings)
+        else:
+            self.changes.append((self.epochs, settings))
+
+    def __post_init__(self) -> None:
+        self.first_setup = self.setup  # the settings at epoch 0, which the exported code starts from
 
     def epoch(self) -> None:
         """One pass over the training points in shuffled mini-batches."""
@@ -139,6 +170,10 @@ class Run:
 def loss_on(model: MLP, x: np.ndarray, y: np.ndarray, loss: str) -> float:
     """The data loss over x, or nan when there are no points."""
     return evaluate_loss(model, x, y, loss) if len(y) else math.nan
+
+
+# The settings a run can change between epochs without starting again.
+TUNABLE = ("learning_rate", "regularization", "regularization_rate", "batch_size")
 
 
 def start(setup: Setup, backend: Any = None) -> Run:
@@ -275,8 +310,11 @@ def _short(text: str, length: int = 40) -> str:
 
 # --- exports ------------------------------------------------------------------------------------------
 
-def python_code(setup: Setup, epochs: int) -> str:
-    """Plain Python (numpy and faders.core) that repeats the run for `epochs` epochs and prints its losses."""
+def python_code(setup: Setup, epochs: int, changes: Sequence[tuple[int, dict[str, Any]]] = ()) -> str:
+    """Plain Python (numpy and faders.core) that repeats the run for `epochs` epochs and prints its losses.
+
+    `setup` is the run's start; `changes` (a Run's) are the training settings changed part-way.
+    """
     if setup.points is None:
         data = (f"data = make_dataset({setup.dataset!r}, {setup.n_points}, {setup.noise!r}, "
                 f"seed={setup.seed})")
@@ -300,14 +338,29 @@ features = {list(setup.features)!r}
 x_train, x_test = feature_columns(train.x, features), feature_columns(test.x, features)
 model = MLP({setup.layer_sizes!r}, {list(setup.activations)!r}, "linear", seed={setup.seed})
 optimizer = SGD(learning_rate={setup.learning_rate!r})
+batch_size, regularization = {setup.batch_size}, {setup.regularization!r}
+regularization_rate = {setup.regularization_rate!r}
 rng = np.random.default_rng({setup.seed})
-for epoch in range({epochs}):
-    train_epoch(model, optimizer, x_train, train.y, rng, batch_size={setup.batch_size}, loss={setup.loss!r},
-                regularization={setup.regularization!r}, regularization_rate={setup.regularization_rate!r})
+for epoch in range({epochs}):{_changes_code(changes, epochs)}
+    train_epoch(model, optimizer, x_train, train.y, rng, batch_size=batch_size, loss={setup.loss!r},
+                regularization=regularization, regularization_rate=regularization_rate)
 train_loss = evaluate_loss(model, x_train, train.y, {setup.loss!r})
 test_loss = evaluate_loss(model, x_test, test.y, {setup.loss!r}) if len(test.y) else float("nan")
 print(f"after {{{epochs}}} epochs: train loss {{train_loss:.6f}}, test loss {{test_loss:.6f}}")
 '''
+
+
+def _changes_code(changes: Sequence[tuple[int, dict[str, Any]]], epochs: int) -> str:
+    """The loop's lines that change settings where the reader changed them while training."""
+    lines = []
+    for epoch, settings in changes:
+        if epoch >= epochs:
+            break
+        lines.append(f"\n    if epoch == {epoch}:  # changed while training")
+        for name, value in settings.items():
+            target = "optimizer.learning_rate" if name == "learning_rate" else name
+            lines.append(f"\n        {target} = {value!r}")
+    return "".join(lines)
 
 
 def weights_json(model: MLP, setup: Setup, epochs: int) -> str:

@@ -8,7 +8,8 @@ faders.core.playground's; this module holds the state of one run and publishes s
 Training runs epochs at full speed until the next frame is due (one every FRAME_SECONDS, drawing
 included), then publishes a `Frame` (epoch, losses, maps) and yields to the event loop, so the page
 redraws about ten times a second and never freezes.
-Changing any knob starts the run again from epoch 0 (while training, the knobs are locked).
+The learning rate, batch size and regularisation may change at any time, even mid-run, and apply from the
+next epoch; any other knob starts the run again from epoch 0 (while training, those are locked).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ MAP_RESOLUTION = 40
 # Above this many multiply-adds per epoch (points × weights, forward and backward) a setting is called
 # too large for a phone-sized device: the page stays responsive but fewer than ~10 epochs a second run.
 LARGE_WORK = 20_000_000
+# Knobs that may change while training runs: what is drawn, when to stop, and how the next epochs train.
+LIVE_KNOBS = ("show_test", "discretise", "target_loss", "stop_epoch", *playground.TUNABLE)
 CURVE_POINTS = 400  # the loss curves are sent at most this many points long
 
 PROSE = """
@@ -170,11 +173,16 @@ class NetworkLesson(CurveFitting, Lesson):
             fill = self.activations[-1] if self.activations else "tanh"
             self.activations = (list(self.activations) + [fill] * n)[:n]
 
-    @param.depends("problem", "dataset", "noise", "train_percent", "n_points", "batch_size", "features",
-                   "hidden", "activations", "loss", "learning_rate", "regularization",
-                   "regularization_rate", "seed", "custom_points", watch=True)
+    @param.depends("problem", "dataset", "noise", "train_percent", "n_points", "features", "hidden",
+                   "activations", "loss", "seed", "custom_points", watch=True)
     def _knob_changed(self) -> None:
         self._restart()
+
+    @param.depends(*playground.TUNABLE, watch=True)
+    def _tuning_changed(self) -> None:
+        # The learning rate, batch size and regularisation change the next epochs, even mid-run; the
+        # network and the data stay (the exported code replays the change at its epoch).
+        self._run.retune(**{name: getattr(self, name) for name in playground.TUNABLE})
 
     @staticmethod
     def _kind(dataset: str) -> str:
@@ -255,8 +263,7 @@ class NetworkLesson(CurveFitting, Lesson):
         if self.status != "training":
             return self.fit_locked()
         reason = "Training is running; press Stop first."
-        fixed = set(self.url_names.values()) - {"show_test", "discretise", "target_loss", "stop_epoch",
-                                                *FIT_URL_NAMES.values()}
+        fixed = set(self.url_names.values()) - {*LIVE_KNOBS, *FIT_URL_NAMES.values()}
         return {**self.fit_locked(), **{name: reason for name in fixed}}
 
     # ---- the reader's own points -----------------------------------------------------------------
@@ -464,7 +471,7 @@ class NetworkLesson(CurveFitting, Lesson):
 
     def python_code(self) -> str:
         """Python that repeats this run up to the current epoch."""
-        return playground.python_code(self._run.setup, self.epoch)
+        return playground.python_code(self._run.first_setup, self.epoch, self._run.changes)
 
 
     # ---- view ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from faders.lessons.charts import (
 )
 from faders.lessons.curve_view import CurveView
 from faders.lessons.formatting import format_number
-from faders.lessons.network import NetworkLesson
+from faders.lessons.network import LIVE_KNOBS, NetworkLesson
 from faders.lessons.urlstate import format_value
 
 # tensorflow/playground's colours: orange for class 0 and negative values, blue for class 1 and positive.
@@ -43,8 +43,6 @@ MAP_HEIGHT = 360  # px, the decision map (the page's only chart this tall: its t
 # Columns share DIAGRAM_PX (the narrow column of the page), at most COLUMN_PX each; a neuron's map is at
 # most TILE_PX square.
 DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
-# Knobs that stay live while training runs (they change what is drawn or when training stops).
-LIVE_KNOBS = ("show_test", "discretise", "target_loss", "stop_epoch")
 BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
 STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
                   "stopped": ("#fff9db", "#f59f00"), "done": ("#ebfbee", "#2f9e44"),
@@ -316,7 +314,8 @@ class NetworkView:
         self.status.styles = {**BOX, "background": background, "border-left": f"4px solid {border}"}
         self.status.object = lesson.message()
         training = status == "training"
-        for widget in [*self.knobs.values(), *self.list_inputs.values(), self.features, self.paste]:
+        locked = [knob for name, knob in self.knobs.items() if name not in LIVE_KNOBS]
+        for widget in [*locked, *self.list_inputs.values(), self.features, self.paste]:
             widget.disabled = training
         for widget in self.action_buttons:
             widget.disabled = training
