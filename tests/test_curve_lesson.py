@@ -61,7 +61,7 @@ def test_defaults_and_the_url_round_trip_of_every_knob() -> None:
     ({"flr": "inf"}, "is not a finite number"),
     ({"fseed": "-1"}, "is outside the range"),
     ({"fpoints": "0.5:2"}, "Ignored fpoints='0.5:2': it has item 1, '0.5:2', which has a y that is outside "
-                           "the range -1.5 to 1.5; kept ."),
+                           "the range -1.5 to 1.5; kept none."),
     ({"fpoints": "0:0,3:0"}, "which has an x that is outside the range -1 to 1"),
     ({"fpoints": "0;0"}, "is not a point x:y"),
     ({"fpoints": ",".join(["0:0"] * (MAX_POINTS + 1))}, f"has {MAX_POINTS + 1} items, and 0 to {MAX_POINTS}"),

@@ -13,7 +13,7 @@ import pytest
 from faders import benchmarks
 from faders.backend import NUMPY
 from faders.backend.select import SelectingBackend, Timing
-from faders.backend.webgpu import GpuUnavailableError
+from faders.backend.webgpu import GpuNotWaitableError, GpuUnavailableError
 from faders.browser import start
 from faders.core import scale
 from faders.core.mlp import MLP
@@ -361,3 +361,22 @@ def test_the_same_lesson_renders_in_a_jupyter_notebook() -> None:
     text = notebook_display("import panel as pn\npn.extension()\n"
                             "from faders.lessons.gpus import GpusLesson\nGpusLesson(width=64)")
     assert "Hidden units per layer" in text and "outside a browser" in text
+
+
+def test_a_product_the_gpu_cannot_wait_for_here_is_numpys_and_the_gpu_stays() -> None:
+    class NotHere(FakeGpu):
+        waitable = False
+
+        def matmul(self, a: np.ndarray, b: np.ndarray, **transposes: bool) -> np.ndarray:
+            if not self.waitable:  # e.g. while a page builds, outside any async task
+                raise GpuNotWaitableError("Python cannot wait for the GPU outside an async task")
+            return super().matmul(a, b, **transposes)
+
+    gpu = NotHere()
+    backend = SelectingBackend(gpu, "webgpu")  # type: ignore[arg-type]
+    a, b = np.arange(6.0).reshape(2, 3), np.ones((3, 2))
+    np.testing.assert_array_equal(backend.matmul(a, b), a @ b)
+    assert backend.gpu is gpu and backend.name == "webgpu" and backend.notices == [] and gpu.products == 0
+    gpu.waitable = True
+    backend.matmul(a, b)
+    assert gpu.products == 1

@@ -30,7 +30,7 @@ def test_defaults_are_playgrounds() -> None:
         "reg": "none", "rate": "0", "seed": "0", "test": "0", "discrete": "0", "target": "0", "epochs": "0",
         # Part 1, fitting a curve (tests/test_curve_lesson.py)
         "fit": "sine", "fwidth": "8", "fdepth": "1", "fact": "relu", "flr": "0.05", "fseed": "0",
-        "fpoints": "", "fepochs": "0"}
+        "fpoints": "", "fepochs": "0", "mine": ""}
     results = lesson.results()
     assert results["epoch"] == 0 and results["status"] == "idle"
     assert results["layer_sizes"] == [2, 4, 2, 1] and results["parameters"] == 25
@@ -233,6 +233,32 @@ def test_the_learning_rate_and_batch_size_change_mid_run_without_starting_again(
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, "<exported>", "exec"), namespace)
     assert (namespace["train_loss"], namespace["test_loss"]) == lesson.current_run.losses()
+
+
+def test_the_readers_points_travel_in_the_link_and_reload_to_the_same_run() -> None:
+    lesson = NetworkLesson()
+    lesson.add_point(1.0, 2.0, 1)
+    assert lesson.settings()["mine"] == "1:2:1" and lesson.dataset == "circle"  # a lone click waits
+    lesson.add_point(-2.5, 0.5, 0)
+    lesson.add_point(0.25, -3.0, 1)
+    settings = lesson.settings()
+    assert settings["mine"] == "1:2:1,-2.5:0.5:0,0.25:-3:1" and settings["dataset"] == "custom"
+    again = NetworkLesson()
+    assert again.apply(settings) == []
+    assert again.custom_points.x.tolist() == lesson.custom_points.x.tolist()
+    assert again.custom_points.y.tolist() == [1, 0, 1] and again.results() == lesson.results()
+    # Regression values travel as they are; bad points are refused in words and change nothing.
+    regression = NetworkLesson()
+    values = {"problem": "regression", "dataset": "custom", "mine": "1:2:0.5,3:-1:-2.25"}
+    assert regression.apply(values) == []
+    assert regression.custom_points.y.tolist() == [0.5, -2.25]
+    fresh = NetworkLesson()
+    assert fresh.apply({"mine": "1:2:3,4:5:0", "dataset": "custom"}) == [
+        "Ignored mine='1:2:3,4:5:0': line 1: label 3 is not a class; use 0 or 1.",
+        "Ignored dataset='custom': there are no points of your own yet; paste some first. Kept circle."]
+    assert fresh.apply({"mine": "1:2"}) == [
+        "Ignored mine='1:2': it has item 1, '1:2', which is not a point x:y:label; kept none."]
+    assert fresh.custom_points is None and fresh.dataset == "circle"
 
 
 def test_pasted_points_become_the_dataset() -> None:

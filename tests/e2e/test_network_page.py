@@ -93,7 +93,8 @@ def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
     page.keyboard.up("Shift")
     results = until(page, "(s) => s.results.own_points === 2")["results"]
     assert results["own_class_1"] == 1
-    assert snapshot(page)["settings"]["dataset"] == "custom"
+    settings = snapshot(page)["settings"]
+    assert settings["dataset"] == "custom" and len(settings["mine"].split(",")) == 2  # kept in the link
     assert results["train_points"] + results["test_points"] == 2
 
 
@@ -104,3 +105,16 @@ def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     guard.context.close()
     assert guard.foreign == []
+
+
+def test_the_same_run_on_webgpu_gives_cpythons_losses(gpu_guarded: Guarded, base_url: str) -> None:
+    settings = {"points": "100", "hidden": "4,3", "batch": "10", "epochs": "3", "seed": "2"}
+    query = "&".join(f"{key}={value}" for key, value in settings.items())
+    page = open_lesson(gpu_guarded, base_url + f"lessons/network.html?backend=webgpu&{query}")
+    results = page.evaluate("faders.run('train')")["results"]
+    assert results["engine"] == "webgpu" and results["epoch"] == 3
+    expect(live(page).get_by_text("its products computed by WebGPU (on the GPU)")).to_be_visible()
+    expected = cpython_lesson(settings).results()
+    # The GPU multiplies in float32: the same losses to float32's precision over three epochs.
+    assert results["train_loss"] == pytest.approx(expected["train_loss"], rel=1e-4)
+    assert results["test_loss"] == pytest.approx(expected["test_loss"], rel=1e-4)

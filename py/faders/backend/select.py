@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 
 from faders.backend import NUMPY
-from faders.backend.webgpu import GpuUnavailableError, WebGPUBackend
+from faders.backend.webgpu import GpuNotWaitableError, GpuUnavailableError, WebGPUBackend
 
 MODES = ("auto", "numpy", "webgpu")
 CALIBRATION_SIZES = (16, 32, 64, 96, 128, 192, 256)
@@ -76,6 +76,8 @@ class SelectingBackend:
             if self.mode == "webgpu" or 2 * m * k * n >= self.threshold_flops:
                 try:
                     return self.gpu.matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
+                except GpuNotWaitableError:
+                    pass  # this one product by numpy; the GPU stays for the next
                 except GpuUnavailableError as failure:
                     self.fall_back(str(failure))
         return NUMPY.matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)

@@ -20,6 +20,11 @@ class GpuUnavailableError(RuntimeError):
     """The GPU cannot do this product (none, lost, or not waitable from here); numpy must."""
 
 
+class GpuNotWaitableError(GpuUnavailableError):
+    """This product was asked for outside an async task (e.g. while a page builds), where Python cannot
+    wait for the GPU; numpy does it, and the GPU stays in use for the next."""
+
+
 def _padded(matrix: np.ndarray) -> np.ndarray:
     """float32, C-ordered, rows padded with zeros to a multiple of 4 floats (the kernel's vec4s)."""
     rows, cols = matrix.shape
@@ -167,6 +172,10 @@ class WebGPUBackend:
         from pyodide.ffi import can_run_sync, run_sync
 
         if not can_run_sync():
+            import js
+
+            if hasattr(js.WebAssembly, "Suspending"):  # stack switching exists, just not for this call
+                raise GpuNotWaitableError("Python cannot wait for the GPU outside an async task")
             raise GpuUnavailableError("Python cannot wait for the GPU here (no stack switching)")
         try:
             result = run_sync(promise)

@@ -25,13 +25,13 @@ import param
 
 from faders.core import playground
 from faders.core.activations import ACTIVATIONS
-from faders.core.datasets import CLASSIFICATION_2D, FEATURES, REGRESSION_2D, Dataset
+from faders.core.datasets import CLASSIFICATION_2D, FEATURES, HALF_WIDTH, REGRESSION_2D, Dataset
 from faders.core.losses import LOSS_NAMES
 from faders.core.regularization import REGULARIZERS
 from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
 from faders.lessons.formatting import format_number
-from faders.lessons.urlstate import ChoiceList, IntList, format_value
+from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
 
 CUSTOM = "custom"  # the dataset made of the reader's own points
 DATASETS = (*CLASSIFICATION_2D, *REGRESSION_2D, CUSTOM)
@@ -85,7 +85,7 @@ class NetworkLesson(CurveFitting, Lesson):
         "points": "n_points", "batch": "batch_size", "features": "features", "hidden": "hidden",
         "act": "activations", "loss": "loss", "lr": "learning_rate", "reg": "regularization",
         "rate": "regularization_rate", "seed": "seed", "test": "show_test", "discrete": "discretise",
-        "target": "target_loss", "epochs": "stop_epoch", **FIT_URL_NAMES}
+        "target": "target_loss", "epochs": "stop_epoch", "mine": "own_points", **FIT_URL_NAMES}
     actions: ClassVar[tuple[str, ...]] = (
         "train", "stop", "step", "reset", "add_layer", "remove_layer", "new_seed", *FIT_ACTIONS)
     uses_gpu: ClassVar[bool] = True
@@ -121,6 +121,9 @@ class NetworkLesson(CurveFitting, Lesson):
     status = param.Selector(default="idle", objects=["idle", "training", "stopped", "done", "diverged"])
     frame = param.Parameter(doc="The latest published Frame: what the page draws.")
     custom_points = param.Parameter(None, doc="The reader's own points (a Dataset), for dataset 'custom'.")
+    own_points = PointList([], bounds=(0, playground.MAX_PASTED_POINTS), labelled=True,
+                           x_bounds=(-HALF_WIDTH, HALF_WIDTH), y_bounds=(-HALF_WIDTH, HALF_WIDTH),
+                           doc="The reader's own points as a link carries them: x:y:label, comma-separated.")
     speed = param.Dict(default={}, doc="Epochs and redraws per second of the last training.")
     run_number = param.Integer(0, doc="Counts fresh runs: the data and network drawn change only then.")
 
@@ -184,6 +187,31 @@ class NetworkLesson(CurveFitting, Lesson):
         # network and the data stay (the exported code replays the change at its epoch).
         self._run.retune(**{name: getattr(self, name) for name in playground.TUNABLE})
 
+    @param.depends("custom_points", watch=True)
+    def _points_to_link(self) -> None:
+        rows = self._points_to_rows()
+        if rows != self.own_points:
+            self.own_points = rows
+
+    @param.depends("own_points", watch=True)
+    def _points_from_link(self) -> None:
+        if self.own_points == self._points_to_rows():
+            return  # they came from custom_points
+        self.custom_points = self._points_dataset(self.own_points, self.problem) if self.own_points else None
+
+    def _points_to_rows(self) -> list[tuple[float, float, float]]:
+        mine = self.custom_points
+        if mine is None:
+            return []
+        return [(float(x), float(y), float(label))
+                for (x, y), label in zip(mine.x.tolist(), mine.y.tolist(), strict=True)]
+
+    @staticmethod
+    def _points_dataset(rows: list, problem: str) -> Dataset:
+        """The link's points as a Dataset of the problem's kind (ValueError saying what is wrong)."""
+        text = "\n".join(f"{x!r},{y!r},{label!r}" for x, y, label in rows)
+        return playground.parse_points_csv(text, problem, min_points=1)
+
     @staticmethod
     def _kind(dataset: str) -> str:
         return "classification" if dataset in CLASSIFICATION_2D else "regression"
@@ -227,7 +255,13 @@ class NetworkLesson(CurveFitting, Lesson):
         notices = super().check_together(values)  # Part 1's
         dataset = values.get("dataset", self.dataset)
         problem = values.get("problem", self.problem)
-        if dataset == CUSTOM and self.custom_points is None and "dataset" in values:
+        if values.get("own_points"):
+            try:
+                self._points_dataset(list(values["own_points"]), str(problem))
+            except ValueError as reason:
+                notices.append(f"Ignored mine='{format_value(values.pop('own_points'))[:40]}': {reason}.")
+        has_points = bool(values["own_points"]) if "own_points" in values else self.custom_points is not None
+        if dataset == CUSTOM and not has_points and "dataset" in values:
             notices.append("Ignored dataset='custom': there are no points of your own yet; paste some "
                            f"first. Kept {self.dataset}.")
             del values["dataset"]
@@ -336,6 +370,7 @@ class NetworkLesson(CurveFitting, Lesson):
             "own_class_1": (None if self.custom_points is None or self.custom_points.kind != "classification"
                             else int(np.sum(self.custom_points.y == 1))),
             "loss_curve": self.loss_curve(), "speed": dict(self.speed), "warning": self.size_warning(),
+            "engine": getattr(self.backend, "name", "numpy"),  # what multiplies the matrices: numpy or webgpu
             "fit": self.fit_results(),
         }
         if run.setup.problem == "classification":

@@ -302,8 +302,9 @@ class NetworkView:
                          f"redrawn **{speed['redraws_per_second']:.0f}** times a second.")
         if results["warning"]:
             lines.append(results["warning"])
+        engine = "WebGPU (on the GPU)" if results["engine"] == "webgpu" else "numpy (on the CPU)"
         lines.append(f"The network: {' → '.join(map(str, results['layer_sizes']))} "
-                     f"({results['parameters']:,} weights and biases).")
+                     f"({results['parameters']:,} weights and biases); its products computed by {engine}.")
         self.scores.object = "\n\n".join(lines)
         self.code.object = f"```python\n{self.lesson.python_code()}```"
 

@@ -62,17 +62,21 @@ class ChoiceList(param.List):
 
 
 class PointList(param.List):
-    """A list of (x, y) points, each coordinate within its bounds; `bounds` limits how many there are."""
+    """A list of (x, y) points, each coordinate within its bounds; `bounds` limits how many there are.
 
-    __slots__ = ["x_bounds", "y_bounds"]
+    With `labelled`, each point carries a third number, its label or value (x:y:label in a link).
+    """
+
+    __slots__ = ["labelled", "x_bounds", "y_bounds"]
     _slot_defaults: ClassVar[dict] = dict(param.List._slot_defaults, x_bounds=(None, None),
-                                          y_bounds=(None, None))
+                                          y_bounds=(None, None), labelled=False)
 
     def __init__(self, default: Any = Undefined, *, x_bounds: Any = Undefined, y_bounds: Any = Undefined,
-                 **params: Any) -> None:
+                 labelled: Any = Undefined, **params: Any) -> None:
         super().__init__(default, item_type=tuple, **params)
         self.x_bounds = x_bounds
         self.y_bounds = y_bounds
+        self.labelled = labelled
 
 
 class LabelList(param.List):
@@ -157,10 +161,12 @@ def parse_item(parameter: param.List, raw: object) -> object:
         return text
     if isinstance(parameter, PointList):
         parts = raw if isinstance(raw, list | tuple) else text.split(":")
-        if len(parts) != 2:
-            raise ValueError("is not a point x:y")
+        axes = [("an x", parameter.x_bounds), ("a y", parameter.y_bounds)]
+        if parameter.labelled:
+            axes.append(("a label", None))
+        if len(parts) != len(axes):
+            raise ValueError("is not a point x:y:label" if parameter.labelled else "is not a point x:y")
         point = []
-        axes = (("an x", parameter.x_bounds), ("a y", parameter.y_bounds))
         for (axis, bounds), part in zip(axes, parts, strict=True):
             try:
                 point.append(float(parse_number(str(part).strip(), bounds)))
@@ -240,5 +246,5 @@ def parse_query(state: param.Parameterized, url_names: Mapping[str, str],
             applied.notices.append(
                 f"Ignored {key}='{shorten(format_value(raw) if isinstance(raw, list | tuple) else raw)}': "
                 f"it {reason}; "
-                f"kept {format_value(getattr(state, name))}.")
+                f"kept {format_value(getattr(state, name)) or 'none'}.")
     return applied
