@@ -146,6 +146,10 @@ async function start(slug, query, wantsGpu) {
   reportDownload(true);
   stage("import");
   pyodide.runPython(`
+# Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
+# them is wasted work. Collection resumes once the lesson is drawn (see below).
+import gc
+gc.disable()
 import os
 os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
 import pyodide.ffi
@@ -158,6 +162,8 @@ if not hasattr(pyodide.ffi, "jsnull"):
   link = startLesson(slug, JSON.stringify(query), send, await gpu);
   stage("render");
   const doc = link.render();
+  // What start-up made stays for the page's life: later collections need not look at it again.
+  pyodide.runPython("import gc; gc.freeze(); gc.enable()");
   post("render", { payload: doc, elapsed: performance.now() - began });
 }
 
