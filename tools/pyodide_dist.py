@@ -23,16 +23,21 @@ CORE_FILES = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdli
 LOCK_NAME = "pyodide-lock.json"
 
 # What Python never reads at runtime: the JS bundles the page serves itself, tests, sample data,
-# Sphinx extension, type stubs.
+# Sphinx extension, type stubs, TypeScript and Less sources, C headers and Cython declarations.
+# Every file left out is also one file fewer for Pyodide to unpack while the reader waits.
 # Panel's Python does read panel/dist/css/loading.css and panel/dist/assets/*.svg (inline loading
 # spinner), panel/package.json, its _templates, and bokeh/_sri/<version>.json: those stay.
+STRIP_EVERY_WHEEL = ["*.pyi"]
 STRIP: dict[str, tuple[list[str], list[str]]] = {
     "panel": (["panel/dist/bundled/*", "panel/dist/panel.js*", "panel/dist/panel.min.js",
                "panel/dist/panel.json", "panel/dist/*.map", "panel/dist/dts/*", "panel/dist/lib/*",
-               "panel/dist/images/*", "panel/tests/*"], []),
+               "panel/dist/images/*", "panel/tests/*", "panel/models/*.ts", "panel/styles/*.less"], []),
     "bokeh": (["bokeh/server/static/*", "bokeh/sampledata/*", "bokeh/sphinxext/*", "bokeh/_sri/*",
                "typings/*"],
               ["bokeh/_sri/{version}.json"]),
+    # For compiling C or Cython against numpy, which nothing does in the browser.
+    "numpy": (["numpy/_core/include/*", "numpy/_core/lib/*", "numpy/random/lib/*",
+               "numpy/random/_examples/*", "numpy/*.pxd", "numpy/f2py/src/*"], []),
 }
 
 # On Pyodide `import panel` imports panel.io.pyodide, whose only use of pandas is to wrap
@@ -143,10 +148,8 @@ def _derived(src: Path, dst: Path, recipe: str, make: Callable[[Path, Path], Non
 
 
 def _transforms_for(name: str, version: str) -> list[Transform]:
-    transforms = []
-    if name in STRIP:
-        drop, keep = STRIP[name]
-        transforms.append(strip(drop, [k.format(version=version) for k in keep]))
+    drop, keep = STRIP.get(name, ([], []))
+    transforms = [strip([*STRIP_EVERY_WHEEL, *drop], [k.format(version=version) for k in keep])]
     transforms += [patch(*p) for p in PATCHES.get(name, [])]
     return transforms
 
@@ -171,7 +174,7 @@ def build_pyodide_dir(out: Path, deps: Deps, source_wheels: list[Path]) -> dict[
     for wheel in [*deps.compiled_wheels, *deps.pure_wheels]:
         name, version = (str(part) for part in parse_wheel_filename(wheel.name)[:2])
         transforms = _transforms_for(name, version)
-        recipe = repr((version, STRIP.get(name), PATCHES.get(name)))
+        recipe = repr((version, STRIP_EVERY_WHEEL, STRIP.get(name), PATCHES.get(name)))
         _derived(wheel, out / wheel.name, recipe,
                  lambda src, dst, t=transforms: precompile_wheel(src, dst, *t), deps.cache_dir)
         packages[name] = lock_entry(out / wheel.name, env, deps.lock["packages"].get(name)

@@ -32,17 +32,14 @@ function reportDownload(force = false) {
   }
 }
 
-async function readCounting(response) {
-  const reader = response.body.getReader();
-  const chunks = [];
+async function readCounting(stream) {
+  const reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
     download.loaded += value.byteLength;
     reportDownload();
   }
-  return new Blob(chunks);
 }
 
 function hexToBase64(hex) {
@@ -50,22 +47,28 @@ function hexToBase64(hex) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-// Every file Pyodide will ask for is fetched at once, in parallel, with a byte counter; when
-// Pyodide asks, it gets the bytes already here. Package files carry the lock's sha256, which
-// the browser checks (subresource integrity) before handing them over.
+// Every file Pyodide will ask for is fetched ahead, with a byte counter; when Pyodide asks, it
+// gets a stream of the bytes (already here, or still arriving: the wasm is compiled as it
+// streams in). Package files carry the lock's sha256, which the browser checks (subresource
+// integrity) before handing them over.
 const realFetch = self.fetch.bind(self);
 const prefetched = new Map();
 
 function prefetch(url, sha256) {
   const options = sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {};
-  const pending = realFetch(url, options).then(async (response) => {
+  const pending = realFetch(url, options).then((response) => {
     if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-    const body = await readCounting(response);
-    return { body, type: response.headers.get("content-type") || "" };
+    // One branch is read at once to count the bytes (and keeps the download going); the other
+    // buffers them until Pyodide reads it.
+    const [counted, kept] = response.body.tee();
+    const done = readCounting(counted);
+    return { body: kept, type: response.headers.get("content-type") || "", done };
   });
+  const done = pending.then((file) => file.done);
   // A file that cannot be fetched is fatal: say which, at once, rather than wait for Pyodide.
-  pending.catch((error) => post("error", { message: `Could not download ${url.split("/").pop()}: ${error.message}` }));
+  done.catch((error) => post("error", { message: `Could not download ${url.split("/").pop()}: ${error.message}` }));
   prefetched.set(url, pending);
+  return done;
 }
 
 self.fetch = async (input, init) => {
@@ -80,18 +83,33 @@ self.fetch = async (input, init) => {
 
 async function startDownloads() {
   const files = await realFetch(PYODIDE_URL + "files.json").then((r) => r.json());
-  // The lock comes first: it holds the sha256 of every package file. Pyodide reads the same copy.
-  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
-  prefetch(lockUrl);
-  const lock = JSON.parse(await (await prefetched.get(lockUrl)).body.text());
-  const sha = new Map(Object.values(lock.packages).map((p) => [p.file_name, p.sha256]));
   for (const file of files) {
     if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) continue; // scripts, not fetched
     download.total += file.bytes;
     download.wire += file.compressed ?? file.bytes;
-    if (PYODIDE_URL + file.url !== lockUrl) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
   }
   reportDownload(true);
+  const wasm = prefetch(PYODIDE_URL + "pyodide.asm.wasm");
+  prefetch(PYODIDE_URL + "python_stdlib.zip");
+  // The lock holds the sha256 of every package file. Pyodide reads the same copy.
+  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
+  const lockText = realFetch(lockUrl).then((response) => {
+    if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
+    return response.text();
+  });
+  prefetched.set(lockUrl, lockText.then((text) => {
+    download.loaded += text.length;
+    return { body: text, type: "application/json" };
+  }));
+  lockText.catch((error) => post("error", { message: `Could not download the lock file: ${error.message}` }));
+  // Python cannot start before the wasm is here, so it comes first; the packages follow, and
+  // arrive while Python starts. (A failed download has already said so: nothing more to report.)
+  Promise.all([wasm, lockText]).then(([, text]) => {
+    const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
+    for (const file of files) {
+      if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
+    }
+  }, () => {});
 }
 
 // ---- start-up -----------------------------------------------------------------------------
@@ -110,7 +128,10 @@ async function start(slug, query, wantsGpu) {
   const began = performance.now();
   const stage = (name) => post("progress", { stage: name, elapsed: performance.now() - began });
   const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
+  // Pyodide's own script is imported at once, beside the downloads (loadPyodide finds it loaded).
+  const script = import(PYODIDE_URL + "pyodide.asm.js");
   await startDownloads();
+  await script;
   const pyodide = await loadPyodide({
     indexURL: PYODIDE_URL,
     lockFileURL: PYODIDE_URL + "pyodide-lock.json",
@@ -125,6 +146,10 @@ async function start(slug, query, wantsGpu) {
   reportDownload(true);
   stage("import");
   pyodide.runPython(`
+# Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
+# them is wasted work. Collection resumes once the lesson is drawn (see below).
+import gc
+gc.disable()
 import os
 os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
 import pyodide.ffi
@@ -137,6 +162,8 @@ if not hasattr(pyodide.ffi, "jsnull"):
   link = startLesson(slug, JSON.stringify(query), send, await gpu);
   stage("render");
   const doc = link.render();
+  // What start-up made stays for the page's life: later collections need not look at it again.
+  pyodide.runPython("import gc; gc.freeze(); gc.enable()");
   post("render", { payload: doc, elapsed: performance.now() - began });
 }
 
