@@ -40,6 +40,7 @@ def cpython_lesson(settings: dict[str, str]) -> NetworkLesson:
 def test_ready_with_the_url_settings_and_the_map_drawn(page: Page) -> None:
     assert page.evaluate("document.documentElement.dataset.fadersState") == "ready"
     expect(page.locator("#faders-preview")).to_be_hidden()
+    assert 'height="3600"' in page.locator("#faders-embed-code").input_value()  # the lesson's own height
     settings = snapshot(page)["settings"]
     shown = (settings["dataset"], settings["hidden"], settings["act"], settings["seed"])
     assert shown == ("xor", "4,3", "tanh,relu", "3")

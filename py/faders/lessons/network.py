@@ -89,6 +89,7 @@ class NetworkLesson(CurveFitting, Lesson):
     actions: ClassVar[tuple[str, ...]] = (
         "train", "stop", "step", "reset", "add_layer", "remove_layer", "new_seed", *FIT_ACTIONS)
     uses_gpu: ClassVar[bool] = True
+    embed_height: ClassVar[int] = 3600  # px: both parts, measured at 700 px wide (3,522) with a margin
 
     # ---- the knobs, as in tensorflow/playground --------------------------------------------
     problem = param.Selector(default="classification", objects=list(playground.PROBLEMS),
