@@ -82,13 +82,24 @@ def test_exported_weights_reload_to_the_same_predictions(page: Page, tmp_path) -
     np.testing.assert_allclose(model.predict(grid), expected.predict(grid), rtol=1e-9)
 
 
+def settled_map_box(page: Page) -> list[float]:
+    """The map's box once the page has stopped moving it (a notice or a table appearing above)."""
+    box = canvas_boxes(page, *MAP_HEIGHTS)[0]
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        box, before = canvas_boxes(page, *MAP_HEIGHTS)[0], box
+        if box == before:
+            return box
+    raise AssertionError("the map kept moving")
+
+
 def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
     page.evaluate("faders.run('reset')")
-    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]
+    left, top, width, height = settled_map_box(page)
     page.mouse.click(left + width * 0.5, top + height * 0.45)
     until(page, "(s) => s.results.own_points === 1")
     expect(live(page).get_by_text("Add at least one more point")).to_be_visible()
-    left, top, width, height = canvas_boxes(page, *MAP_HEIGHTS)[0]  # the notice above has moved it
+    left, top, width, height = settled_map_box(page)  # the notice above has moved it
     page.keyboard.down("Shift")
     page.mouse.click(left + width * 0.6, top + height * 0.35)
     page.keyboard.up("Shift")

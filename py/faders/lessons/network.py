@@ -38,8 +38,9 @@ DATASETS = (*CLASSIFICATION_2D, *REGRESSION_2D, CUSTOM)
 FIRST_DATASET = {"classification": "circle", "regression": "plane"}
 MAX_LAYERS, MAX_UNITS = 8, 32
 SIZE_REASON = "a larger network trains too slowly here to watch"
-# A frame every this many seconds, its drawing included: ten redraws a second.
-FRAME_SECONDS = 0.1
+# A frame every this many seconds, its drawing included: eleven a second, so that the page, which
+# skips a frame now and then when one takes long to draw, still redraws at least ten times a second.
+FRAME_SECONDS = 0.09
 MAP_RESOLUTION = 40
 # Above this many multiply-adds per epoch (points × weights, forward and backward) a setting is called
 # too large for a phone-sized device: the page stays responsive but fewer than ~10 epochs a second run.

@@ -4,13 +4,14 @@ curves and the numbers; widgets and charts bound to a NetworkLesson."""
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import numpy as np
 import panel as pn
 from bokeh.events import Tap
 from bokeh.layouts import row as bk_row
-from bokeh.models import ColumnDataSource, Div, LinearColorMapper, Range1d, TapTool
+from bokeh.models import ColumnDataSource, Div, Label, LinearColorMapper, Range1d, TapTool
 from bokeh.palettes import interp_palette
 from bokeh.plotting import figure
 
@@ -135,7 +136,12 @@ class NetworkView:
         self.status = pn.pane.Markdown(sizing_mode="stretch_width")
         self.notices = pn.pane.Markdown(sizing_mode="stretch_width", styles={
             **BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}, visible=False)
-        self.counter = Div(height=24, sizing_mode="stretch_width")  # plain HTML: redrawn with every frame
+        # The epoch and losses: drawn on the loss chart with every frame (a canvas repaint), and as text for
+        # screen readers once a second while training (changing page text makes Bokeh lay out the page).
+        self.counter = Div(height=24, sizing_mode="stretch_width")
+        self.counter_label = Label(x=1, y=1, text="", text_align="right", text_baseline="top", x_offset=-6,
+                                   y_offset=-4, text_font_size="12px", text_color="#495057")
+        self.counter_shown_at = 0.0
         self.scores = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
         self.code = pn.pane.Markdown(sizing_mode="stretch_width", stylesheets=[CODE_CSS], styles=SHRINKS)
 
@@ -173,6 +179,7 @@ class NetworkView:
                            x_range=Range1d(0, 1), y_range=Range1d(0, 1))
         fig.line("epoch", "train", source=self.curve_source, color=MODEL, line_width=2)
         fig.line("epoch", "test", source=self.curve_source, color=ACCENT, line_width=2, line_dash="dashed")
+        fig.add_layout(self.counter_label)  # at the top right corner, kept there by _on_frame
         return fig
 
     def _diagram_figure(self) -> Any:
@@ -263,10 +270,22 @@ class NetworkView:
         if (self.loss_figure.y_range.end, self.loss_figure.x_range.end) != (top, end):
             self.loss_figure.y_range.end = top
             self.loss_figure.x_range.end = end
-        self.counter.text = (f"Epoch <b>{frame.epoch:,}</b> · train loss <b>{format_number(frame.train_loss)}"
-                             f"</b> · test loss <b>{format_number(frame.test_loss)}</b>")
+            self.counter_label.update(x=end, y=top)
+        words = (f"Epoch {frame.epoch:,} · train loss {format_number(frame.train_loss)} · test loss "
+                 f"{format_number(frame.test_loss)}")
+        self.counter_label.text = words
+        if lesson.status != "training" or time.monotonic() - self.counter_shown_at >= 1:
+            self._show_counter()
         if lesson.status != "training":
             self._on_numbers()
+
+    def _show_counter(self) -> None:
+        frame = self.lesson.frame
+        if frame is None:
+            return
+        self.counter_shown_at = time.monotonic()
+        self.counter.text = (f"Epoch <b>{frame.epoch:,}</b> · train loss <b>{format_number(frame.train_loss)}"
+                             f"</b> · test loss <b>{format_number(frame.test_loss)}</b>")
 
     def _on_points(self, *_: Any) -> None:
         run = self.lesson.current_run
@@ -323,6 +342,7 @@ class NetworkView:
         self.train_button.disabled = training or status == "diverged"
         self.stop_button.disabled = not training
         if not training:
+            self._show_counter()  # the last frame's numbers, whenever the counter last changed
             self._on_numbers()
 
     def _on_notices(self, *_: Any) -> None:
