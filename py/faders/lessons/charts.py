@@ -79,3 +79,18 @@ def action_button(lesson: Any, label: str, action: str, **options: Any) -> Butto
     """A button that runs one of the lesson's (async) actions."""
     return button(label, lambda: param.parameterized.async_executor(partial(lesson.run, action)),
                   **options)
+
+
+# A boxed line of text (a status or a notice), styled inline.
+BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
+# The status line's colours: (background, left border). Only inline styles change with the
+# status; swapping an Alert's CSS classes re-renders it, which costs the page a long frame.
+STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
+                  "stopped": ("#fff9db", "#f59f00"), "done": ("#ebfbee", "#2f9e44"),
+                  "trained": ("#ebfbee", "#2f9e44"), "diverged": ("#fff5f5", "#c92a2a")}
+
+
+def status_styles(status: str) -> dict[str, str]:
+    """The inline styles of a run's status line: a box coloured by the status."""
+    background, border = STATUS_COLOURS[status]
+    return {**BOX, "background": background, "border-left": f"4px solid {border}"}

@@ -23,15 +23,12 @@ from faders.lessons.charts import (
     action_button,
     nice_ceiling,
     plain_figure,
+    status_styles,
     unlocked,
 )
 from faders.lessons.curve import FIT_LIVE, FIT_PROSE, MAX_POINTS, CurveFitting
 from faders.lessons.formatting import format_number
 
-BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
-STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
-                  "stopped": ("#fff9db", "#f59f00"), "done": ("#ebfbee", "#2f9e44"),
-                  "diverged": ("#fff5f5", "#c92a2a")}
 LOWEST_LOSS = 1e-8  # the loss chart's floor (log scale)
 FIT_HEIGHT = 290  # px, the page's only chart this tall (its tests find it so)
 
@@ -144,8 +141,7 @@ class CurveView:
 
     def _on_status(self, *_: Any) -> None:
         lesson, status = self.lesson, self.lesson.fit_status
-        background, border = STATUS_COLOURS[status]
-        self.status.styles = {**BOX, "background": background, "border-left": f"4px solid {border}"}
+        self.status.styles = status_styles(status)
         self.status.object = lesson.fit_message()
         training = status == "training"
         for name, widget in self.knobs.items():

@@ -22,6 +22,7 @@ from faders.lessons.charts import (
     WRAPPED,
     action_button,
     plain_figure,
+    status_styles,
     unlocked,
 )
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
@@ -33,11 +34,6 @@ pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
       padding: 0.75em 1em; border-radius: 6px; font-size: 12.5px; line-height: 1.45; }
 pre code { white-space: pre; }
 """
-# The status line's colours: (background, left border). Only inline styles change with the
-# status; swapping an Alert's CSS classes re-renders it, which costs the page a long frame.
-STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
-                  "stopped": ("#fff9db", "#f59f00"), "trained": ("#ebfbee", "#2f9e44"),
-                  "diverged": ("#fff5f5", "#c92a2a")}
 
 
 def loop_source() -> str:
@@ -183,9 +179,7 @@ class FunctionView:
 
     def _on_status(self, *_: Any) -> None:
         status = self.lesson.status
-        background, border = STATUS_COLOURS[status]
-        self.status.styles = {"background": background, "border-left": f"4px solid {border}",
-                              "padding": "0 0.75em", "border-radius": "4px"}
+        self.status.styles = status_styles(status)
         self.status.object = self.lesson.message()
         training, frozen = status == "training", self.lesson.frozen
         self.w_slider.disabled = self.b_slider.disabled = frozen

@@ -11,6 +11,7 @@ from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
 
 from faders.lessons.charts import (
     ACCENT,
+    BOX,
     MODEL,
     SHRINKS,
     WRAP,
@@ -26,7 +27,6 @@ from faders.lessons.gpus import MEASURES, GpusLesson, engine_name
 SERIES = {"numpy_gflops": (ACCENT, "solid"), "webgpu_gflops": (MODEL, "solid"),
           "webgpu_round_trip_gflops": (MODEL, "dashed")}
 ENGINE_COLOURS = {"numpy": ACCENT, "webgpu": MODEL}
-BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
 ENGINE_BOX = {**BOX, "background": "#e7f5ff", "border-left": "4px solid #1c7ed6"}
 NOTICE_BOX = {**BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}
 MISSING_BOX = {**BOX, "background": "#f1f3f5", "border-left": "4px solid #adb5bd"}

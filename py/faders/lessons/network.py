@@ -30,7 +30,7 @@ from faders.core.losses import LOSS_NAMES
 from faders.core.regularization import REGULARIZERS
 from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
-from faders.lessons.formatting import format_number
+from faders.lessons.formatting import format_number, run_message
 from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
 
 CUSTOM = "custom"  # the dataset made of the reader's own points
@@ -401,18 +401,9 @@ class NetworkLesson(CurveFitting, Lesson):
 
     def message(self) -> str:
         epoch, train_loss, test_loss = self.history[-1]
-        if self.status == "diverged":
-            return (f"Training diverged at epoch {epoch}: the loss grew beyond what can be shown. A learning "
-                    f"rate of {self.learning_rate:g} is too large for this network; press Reset and try a "
-                    "smaller one.")
         losses = f"train loss {format_number(train_loss)}, test loss {format_number(test_loss)}"
-        if self.status == "done":
-            return f"Stopped at epoch {epoch}, as asked: {losses}."
-        if self.status == "training":
-            return f"Training: epoch {epoch}, {losses}."
-        if self.status == "stopped":
-            return f"Stopped at epoch {epoch}: {losses}. Train continues from here."
-        return "Press Train to start, or Step to train one epoch at a time."
+        return run_message(self.status, epoch, losses, self.learning_rate,
+                           "Press Train to start, or Step to train one epoch at a time.")
 
     # ---- actions -----------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
 from faders.lessons.charts import (
     ACCENT,
+    BOX,
     MODEL,
     SHRINKS,
     WRAP,
@@ -27,6 +28,7 @@ from faders.lessons.charts import (
     button,
     nice_ceiling,
     plain_figure,
+    status_styles,
     unlocked,
 )
 from faders.lessons.curve_view import CurveView
@@ -44,10 +46,6 @@ MAP_HEIGHT = 360  # px, the decision map (the page's only chart this tall: its t
 # Columns share DIAGRAM_PX (the narrow column of the page), at most COLUMN_PX each; a neuron's map is at
 # most TILE_PX square.
 DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
-BOX = {"padding": "0 0.75em", "border-radius": "4px", "min-width": "0"}
-STATUS_COLOURS = {"idle": ("#f1f3f5", "#adb5bd"), "training": ("#e7f5ff", "#1c7ed6"),
-                  "stopped": ("#fff9db", "#f59f00"), "done": ("#ebfbee", "#2f9e44"),
-                  "diverged": ("#fff5f5", "#c92a2a")}
 CODE_CSS = """
 pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
       padding: 0.75em 1em; border-radius: 6px; font-size: 12px; line-height: 1.4; max-height: 320px; }
@@ -330,8 +328,7 @@ class NetworkView:
     def _on_status(self, *_: Any) -> None:
         lesson = self.lesson
         status = lesson.status
-        background, border = STATUS_COLOURS[status]
-        self.status.styles = {**BOX, "background": background, "border-left": f"4px solid {border}"}
+        self.status.styles = status_styles(status)
         self.status.object = lesson.message()
         training = status == "training"
         locked = [knob for name, knob in self.knobs.items() if name not in LIVE_KNOBS]
