@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -25,6 +24,7 @@ from faders.core import curve
 from faders.core.activations import ACTIVATIONS
 from faders.core.curve import POINTS, TARGETS, X_LIMIT, Y_LIMIT
 from faders.lessons.formatting import format_number, run_message
+from faders.lessons.frames import train_in_frames
 from faders.lessons.urlstate import PointList
 
 FIT_URL_NAMES: dict[str, str] = {
@@ -274,19 +274,9 @@ class CurveFitting(param.Parameterized):
             return
         self._fit_stop_requested = False
         self.fit_status = "training"
-        outcome, due = "stopped", time.perf_counter()
-        while outcome == "stopped" and not self._fit_stop_requested:
-            due = max(due + FRAME_SECONDS, time.perf_counter())  # when drawing falls behind, start afresh
-            while True:
-                if 0 < self.fit_stop_epoch <= self.fit_epoch:
-                    outcome = "done"
-                elif not self._fit_one_epoch():
-                    outcome = "diverged"
-                if outcome != "stopped" or time.perf_counter() >= due:
-                    break
-            self._fit_publish()
-            await asyncio.sleep(0)
-        self.fit_status = outcome
+        self.fit_status, _ = await train_in_frames(
+            self._fit_one_epoch, lambda: 0 < self.fit_stop_epoch <= self.fit_epoch, self._fit_publish,
+            lambda: self._fit_stop_requested, FRAME_SECONDS)
 
     async def do_fit_stop(self) -> None:
         self._fit_stop_requested = True

@@ -31,6 +31,7 @@ from faders.core.regularization import REGULARIZERS
 from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
 from faders.lessons.formatting import format_number, run_message
+from faders.lessons.frames import train_in_frames
 from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
 
 CUSTOM = "custom"  # the dataset made of the reader's own points
@@ -425,25 +426,9 @@ class NetworkLesson(CurveFitting, Lesson):
             return
         self._stop_requested = False
         self.status = "training"
-        began, first_epoch, frames = time.perf_counter(), self.epoch, 0
-        outcome = "stopped"
-        deadline = began
-        while outcome == "stopped" and not self._stop_requested:
-            # Redraws are due every FRAME_SECONDS, drawing included: train until the next is due (one
-            # epoch at least; when drawing falls behind, the schedule starts again from now).
-            deadline = max(deadline + FRAME_SECONDS, time.perf_counter())
-            trained = False
-            while not trained or time.perf_counter() < deadline:
-                trained = True
-                if self._finished():
-                    outcome = "done"
-                    break
-                if not self._one_epoch():
-                    outcome = "diverged"
-                    break
-            self._publish()
-            frames += 1
-            await asyncio.sleep(0)
+        began, first_epoch = time.perf_counter(), self.epoch
+        outcome, frames = await train_in_frames(self._one_epoch, self._finished, self._publish,
+                                                lambda: self._stop_requested, FRAME_SECONDS)
         seconds = time.perf_counter() - began
         if seconds > 0:
             self.speed = {"epochs_per_second": (self.epoch - first_epoch) / seconds,
