@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import os
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,36 @@ def page_link_session(lesson: Lesson, calls: list[tuple[str, Any]]) -> tuple[dic
     run(scenario())
     replies = [json.loads(payload) for kind, payload in sent if kind == "result"]
     return {reply["id"]: reply for reply in replies}, [kind for kind, _ in sent]
+
+
+class _Reader(HTMLParser):
+    """What a browser makes of HTML: its elements (tag names) and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def page_html(pane: Any) -> str:
+    """The HTML a Markdown or HTML pane puts on the page (Panel escapes it once more to send it)."""
+    return html.unescape(pane._transform_object(pane.object)["object"])
+
+
+def read_pane(pane: Any) -> tuple[list[str], str]:
+    """The elements a Markdown or HTML pane creates on the page, and the text a reader sees."""
+    reader = _Reader()
+    reader.feed(page_html(pane))
+    reader.close()
+    return reader.tags, "".join(reader.text).strip()
+
+
+def shown_text(pane: Any) -> str:
+    """The text a reader sees in a Markdown or HTML pane."""
+    return read_pane(pane)[1]

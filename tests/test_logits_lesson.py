@@ -14,7 +14,7 @@ from faders.lessons import LESSONS
 from faders.lessons.formatting import format_number, format_probability
 from faders.lessons.logits import CHECKPOINTS, MAX_ROWS, SHOWN_DRAWS, LogitsLesson
 from faders.lessons.logits_view import LogitsView
-from tests.helpers import notebook_display, page_link_session, run
+from tests.helpers import notebook_display, page_link_session, read_pane, run, shown_text
 from tools.prerender import PREVIEWS
 
 DEFAULT_SETTINGS = {"labels": "cat,dog,car", "logits": "4.2,2.1,-1.3", "t": "1", "k": "0", "seed": "0",
@@ -316,9 +316,10 @@ def test_the_view_shows_one_row_per_label_and_the_core_numbers() -> None:
     assert view.factors.factors == ["cat", "dog", "car"]
     view.rows[1].logit.value = "abc"  # typed on the page
     assert lesson.logits == [4.2, 2.1, -1.3] and view.rows[1].message.visible
-    assert view.rows[1].message.object == "'abc' is not a number; kept 2.1."
+    assert shown_text(view.rows[1].message) == "'abc' is not a number; kept 2.1."
     view.rows[1].logit.value = "<img src=x onerror=alert(1)>"  # quoted on the page, never run
-    assert view.rows[1].message.object.startswith("'&lt;img src=x onerror=alert(1)&gt;' is not a number")
+    elements, text = read_pane(view.rows[1].message)
+    assert text.startswith("'<img src=x onerror=alert(1)>' is not a number") and "img" not in elements
     view.rows[1].logit.value = "3"
     assert lesson.logits == [4.2, 3.0, -1.3] and not view.rows[1].message.visible
     view.rows[0].label.value = "kitten"

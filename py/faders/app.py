@@ -3,24 +3,32 @@ http://localhost:5006/app?lesson=function&lr=0.1 (the same settings as the stati
 
 from __future__ import annotations
 
-import html
-
 import panel as pn
 
-from faders.lessons import LESSONS
+from faders.lessons import LESSON_CLASSES, lesson_class
+from faders.lessons.kit.safe_text import escape, quote
 
 
 def serve_lesson() -> pn.viewable.Viewable:
-    arguments = {key: values[-1].decode() for key, values in (pn.state.session_args or {}).items()}
-    slug = arguments.pop("lesson", next(iter(LESSONS)))
-    if slug not in LESSONS:
-        return pn.pane.Alert(f"No lesson called '{slug}'. Lessons: {', '.join(LESSONS)}.",
+    """The lesson the session's URL names, with the URL's settings."""
+    arguments = {key: values[-1].decode(errors="replace")
+                 for key, values in (pn.state.session_args or {}).items()}
+    return lesson_page(arguments)
+
+
+def lesson_page(arguments: dict[str, str]) -> pn.viewable.Viewable:
+    """The page for `lesson=<slug>` and its settings; anything refused is said, as text."""
+    arguments = dict(arguments)
+    slug = arguments.pop("lesson", next(iter(LESSON_CLASSES)))
+    if slug not in LESSON_CLASSES:
+        known = ", ".join(LESSON_CLASSES)
+        return pn.pane.Alert(escape(f"No lesson called '{quote(slug)}'. Lessons: {known}."),
                              alert_type="danger")
-    lesson = LESSONS[slug]()
+    lesson = lesson_class(slug)()
     notices = lesson.apply(arguments)
     parts = [pn.pane.Markdown(f"# {lesson.title}")]
-    # A notice quotes the refused value: escaped, so that it shows as text and never runs.
-    parts += [pn.pane.Alert(html.escape(notice, quote=False), alert_type="warning") for notice in notices]
+    # A notice quotes what the link held: it is shown as text and never read as markup.
+    parts += [pn.pane.Alert(escape(notice), alert_type="warning") for notice in notices]
     return pn.Column(*parts, lesson.view(with_prose=True), sizing_mode="stretch_width")
 
 

@@ -22,6 +22,7 @@ from faders.lessons.charts import (
     unlocked,
 )
 from faders.lessons.gpus import MEASURES, GpusLesson, engine_name
+from faders.lessons.kit.safe_text import text_list
 
 # Each benchmark series: its row key, colour and dash.
 SERIES = {"numpy_gflops": (ACCENT, "solid"), "webgpu_gflops": (MODEL, "solid"),
@@ -62,7 +63,7 @@ class GpusView:
         self.lose_button = action_button(lesson, "Simulate losing the GPU", "lose_gpu", width=200)
 
         self.engine_pane = pn.pane.Markdown(sizing_mode="stretch_width", styles=ENGINE_BOX)
-        self.notice_pane = pn.pane.Markdown(sizing_mode="stretch_width", styles=NOTICE_BOX, visible=False)
+        self.notice_pane = pn.pane.HTML(sizing_mode="stretch_width", styles=NOTICE_BOX, visible=False)
         self.missing_pane = pn.pane.Markdown(sizing_mode="stretch_width", styles=MISSING_BOX, visible=False)
         # Each section's last result in words, under its charts.
         self.summaries = {kind: pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
@@ -133,7 +134,7 @@ class GpusView:
         lesson = self.lesson
         self.engine_pane.object = lesson.engine_summary()
         notices = lesson.engine["notices"]
-        self.notice_pane.object = "\n".join(f"- {notice}" for notice in notices)
+        self.notice_pane.object = text_list(notices)
         self.notice_pane.visible = bool(notices)
         missing = lesson.missing()
         self.missing_pane.object = missing or ""

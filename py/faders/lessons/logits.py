@@ -15,7 +15,8 @@ import param
 from faders.core import softmax as sm
 from faders.lessons.base import Lesson
 from faders.lessons.formatting import format_count, format_number, format_probability
-from faders.lessons.urlstate import LabelList, NumberList, format_value, parse_item, shorten
+from faders.lessons.kit.safe_text import quote
+from faders.lessons.urlstate import LabelList, NumberList, format_value, parse_item
 
 DEFAULT_LABELS = ["cat", "dog", "car"]
 DEFAULT_LOGITS = [4.2, 2.1, -1.3]
@@ -319,7 +320,7 @@ class LogitsLesson(Lesson):
         self._accept(row, logits=[*self.logits[:row], logit, *self.logits[row + 1:]])
 
     def _refuse(self, row: int, text: str, reason: ValueError, kept: str) -> None:
-        self.row_messages = {**self.row_messages, row: f"'{shorten(text)}' {reason}; kept {kept}."}
+        self.row_messages = {**self.row_messages, row: f"'{quote(text)}' {reason}; kept {kept}."}
 
     def _accept(self, row: int, **change: list) -> None:
         if change == {name: getattr(self, name) for name in change}:  # typed again, or as 4.20

@@ -3,7 +3,6 @@ LogitsLesson."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -24,6 +23,7 @@ from faders.lessons.charts import (
     unlocked,
 )
 from faders.lessons.formatting import format_number, format_probability
+from faders.lessons.kit.safe_text import escape
 from faders.lessons.logits import MAX_ROWS, MIN_ROWS, LogitsLesson, Outcome
 from faders.lessons.urlstate import format_value
 
@@ -164,7 +164,7 @@ class LogitsView:
         messages = self.lesson.row_messages
         for i, row in enumerate(self.rows):
             # A message quotes what the reader typed: escaped, so it shows as text and never runs.
-            row.message.object = html.escape(messages.get(i, ""), quote=False)
+            row.message.object = escape(messages.get(i, ""))
             row.message.visible = i in messages
         self._fill_boxes()
 

@@ -33,6 +33,7 @@ from faders.lessons.charts import (
 )
 from faders.lessons.curve_view import CurveView
 from faders.lessons.formatting import format_number
+from faders.lessons.kit.safe_text import text_list
 from faders.lessons.network import LIVE_KNOBS, NetworkLesson
 from faders.lessons.urlstate import format_value
 
@@ -132,7 +133,7 @@ class NetworkView:
             label="Download the Python code", color="light", width=220)
 
         self.status = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.notices = pn.pane.Markdown(sizing_mode="stretch_width", styles={
+        self.notices = pn.pane.HTML(sizing_mode="stretch_width", styles={
             **BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}, visible=False)
         # The epoch and losses: drawn on the loss chart with every frame (a canvas repaint), and as text for
         # screen readers once a second while training (changing page text makes Bokeh lay out the page).
@@ -344,7 +345,7 @@ class NetworkView:
 
     def _on_notices(self, *_: Any) -> None:
         notices = self.lesson.notices
-        self.notices.object = "\n".join(f"- {notice}" for notice in notices)
+        self.notices.object = text_list(notices)
         self.notices.visible = bool(notices)
 
     def _on_lists(self, *_: Any) -> None:

@@ -19,13 +19,14 @@ from typing import Any, ClassVar
 import param
 from param.parameterized import Undefined
 
+from faders.lessons.kit.safe_text import quote
+
 # Keys the page itself reads; they are not lesson knobs and need no notice.
 PAGE_KEYS = frozenset({"embed", "backend"})
-# Outside text shows on the page (in Markdown, which passes HTML through), so it may hold only
-# characters that mean nothing to Markdown or HTML.
+# Labels name bars, rows and draws all over a lesson, so they are kept to plain words (and, like
+# every outside text, shown only through faders.lessons.kit.safe_text).
 SAFE_TEXT = re.compile(r"[^\W_]+(?:[ '\-][^\W_]+)*")
 SAFE_TEXT_RULE = "may hold only letters and digits, with single spaces, hyphens or apostrophes between them"
-SHOWN_LENGTH = 40
 
 
 class NumberList(param.List):
@@ -116,12 +117,6 @@ def format_value(value: object) -> str:
     return str(value)
 
 
-def shorten(raw: object) -> str:
-    """An outside value as a notice quotes it: long ones cut short."""
-    text = str(raw)
-    return text if len(text) <= SHOWN_LENGTH else text[:SHOWN_LENGTH] + "…"
-
-
 def to_query(state: param.Parameterized, url_names: Mapping[str, str]) -> dict[str, str]:
     """The query parameters that reproduce the current knobs."""
     return {key: format_value(getattr(state, name)) for key, name in url_names.items()}
@@ -198,7 +193,7 @@ def parse_list(parameter: param.List, raw: object) -> list[object]:
         try:
             values.append(parse_item(parameter, item))
         except ValueError as reason:
-            raise ValueError(f"has item {position}, '{shorten(item)}', which {reason}") from None
+            raise ValueError(f"has item {position}, '{quote(item)}', which {reason}") from None
     if isinstance(parameter, LabelList) or (isinstance(parameter, ChoiceList) and parameter.distinct):
         repeated = next((value for i, value in enumerate(values) if value in values[:i]), None)
         if repeated is not None:
@@ -237,14 +232,14 @@ def parse_query(state: param.Parameterized, url_names: Mapping[str, str],
             continue
         name = url_names.get(key)
         if name is None:
-            applied.notices.append(f"Ignored unknown setting '{key}'.")
+            applied.notices.append(f"Ignored unknown setting '{quote(key)}'.")
             continue
         parameter = state.param[name]
         try:
             applied.values[name] = parse_value(parameter, raw)
         except ValueError as reason:
             applied.notices.append(
-                f"Ignored {key}='{shorten(format_value(raw) if isinstance(raw, list | tuple) else raw)}': "
+                f"Ignored {key}='{quote(format_value(raw) if isinstance(raw, list | tuple) else raw)}': "
                 f"it {reason}; "
                 f"kept {format_value(getattr(state, name)) or 'none'}.")
     return applied
