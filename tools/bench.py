@@ -17,6 +17,7 @@ from tools.bench_gpu import measure as measure_gpu
 from tools.bench_gpu import print_table as print_gpu_table
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
+from tools.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST = ROOT / "dist"
@@ -41,7 +42,7 @@ def cold_load(browser, server, url: str) -> dict[str, float]:  # type: ignore[no
     page = context.new_page()
     server.bytes_sent = 0
     page.goto(url)
-    page.wait_for_function("document.documentElement.dataset.fadersState !== 'loading'",
+    wait_until(page, "document.documentElement.dataset.fadersState !== 'loading'",
                            timeout=180_000, polling=50)
     marks = page.evaluate("""() => {
         const paint = performance.getEntriesByName('first-contentful-paint')[0];
@@ -99,7 +100,7 @@ def network_training(browser, base_url: str) -> None:  # type: ignore[no-untyped
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "lessons/network.html?epochs=1500")
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
     drawn_before, began = page.evaluate("faders.drawn"), time.perf_counter()
     speed = page.evaluate("faders.run('train')")["results"]["speed"]
     drawn = (page.evaluate("faders.drawn") - drawn_before) / (time.perf_counter() - began)

@@ -48,7 +48,12 @@ PATCHES: dict[str, list[tuple[str, str, str]]] = {
                "    import pandas\n"
                "except ImportError:  # shipped without pandas: nothing to wrap\n"
                "    import types\n"
-               "    pandas = types.SimpleNamespace(read_csv=None, read_json=None)\n")],
+               "    pandas = types.SimpleNamespace(read_csv=None, read_json=None)\n"),
+              # Panel makes a JavaScript helper with eval when imported, for its own page bridge,
+              # which the site does not use; the site's Content-Security-Policy forbids eval.
+              ("panel/io/pyodide.py", '_dict_converter = pyodide.code.run_js("""\n',
+               "_dict_converter = None  # made with eval, for Panel's own bridge only\n"
+               '_DICT_CONVERTER_SOURCE = ("""\n')],
 }
 
 

@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from tools.csp import CONTENT_SECURITY_POLICY
+
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
          ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
          ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8"}
@@ -48,6 +50,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
+        if self.server.policy:  # type: ignore[attr-defined]
+            self.send_header("Content-Security-Policy", self.server.policy)  # type: ignore[attr-defined]
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:
@@ -58,6 +62,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 class StaticServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
+    policy: str | None = CONTENT_SECURITY_POLICY
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -65,9 +70,12 @@ class StaticServer(http.server.ThreadingHTTPServer):
         self.bytes_sent = 0  # response bodies as sent (compressed where the client accepted it)
 
 
-def start(root: Path, port: int = 0, verbose: bool = False) -> StaticServer:
-    """Serve `root` on 127.0.0.1 in a background thread; port 0 picks a free one."""
+def start(root: Path, port: int = 0, verbose: bool = False,
+          policy: str | None = CONTENT_SECURITY_POLICY) -> StaticServer:
+    """Serve `root` on 127.0.0.1 in a background thread; port 0 picks a free one. Every response
+    carries the site's Content-Security-Policy (`policy=None`: none, as a blog embedding a lesson)."""
     server = StaticServer(("127.0.0.1", port), partial(Handler, directory=str(root)))
     server.verbose = verbose
+    server.policy = policy
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

@@ -17,6 +17,7 @@ import markdown
 from markupsafe import Markup
 
 from faders.lessons import LESSONS
+from tools.csp import CONTENT_SECURITY_POLICY
 from tools.prerender import PREVIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +69,12 @@ def render_pages(dist: Path, scripts: list[str]) -> None:
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]))
     lessons = list(LESSONS.values())
-    (dist / "index.html").write_text(templates.get_template("index.html").render(lessons=lessons))
+    (dist / "index.html").write_text(templates.get_template("index.html").render(
+        lessons=lessons, csp=CONTENT_SECURITY_POLICY))
     page = templates.get_template("lesson.html")
     for lesson in lessons:
         html = page.render(
-            lesson=lesson, scripts=scripts, versions=VERSIONS,
+            lesson=lesson, scripts=scripts, versions=VERSIONS, csp=CONTENT_SECURITY_POLICY,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
                                          "gpu": lesson.uses_gpu, "embedHeight": lesson.embed_height})
                              .replace("</", "<\\/")),

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, Playwright, sync_playwright
 
 from tools.server import StaticServer, start
+from tools.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
@@ -113,7 +114,7 @@ def open_lesson(guard: Guarded, url: str) -> Page:
     page = guard.new_page()
     page.goto(url)
     try:
-        page.wait_for_function("document.documentElement.dataset.fadersState !== 'loading'",
+        wait_until(page, "document.documentElement.dataset.fadersState !== 'loading'",
                                timeout=READY_TIMEOUT_MS, polling=100)
     except Exception:
         print("\n".join(guard.console[-40:]))
@@ -172,3 +173,40 @@ def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}: {snapshot['results'].get('status')}")
         time.sleep(0.1)
+
+
+# A blog post that embeds a lesson and talks to it with postMessage (window.ask, window.events).
+HOST_PAGE = """<!doctype html><title>A blog post</title>
+<iframe id="lesson" title="A lesson" src="{src}" width="900" height="700"></iframe>
+<script>
+window.events = [];
+addEventListener("message", (e) => {{
+  const m = e.data && e.data.faders; if (m && m.event) events.push(m); }});
+let next = 1;
+window.ask = (method, argument) => new Promise((resolve) => {{
+  const id = next++;
+  const listen = (e) => {{ const m = e.data && e.data.faders;
+    if (m && m.id === id) {{ removeEventListener("message", listen); resolve(m); }} }};
+  addEventListener("message", listen);
+  document.getElementById("lesson").contentWindow.postMessage({{faders: {{id, method, argument}}}}, "*");
+}});
+</script>"""
+
+
+def open_blog_post(guard: Guarded, folder: Path, src: str,
+                   before: Callable[[Page], object] = lambda page: None) -> tuple[Page, StaticServer]:
+    """A blog post embedding the lesson at `src`, served from another origin (a second server, on
+    another port) without the site's policy, opened once the lesson has said it is ready. `before`
+    prepares the page before it loads. Returns the page and the blog's server (to shut down)."""
+    (folder / "blog-post.html").write_text(HOST_PAGE.format(src=src))
+    blog = start(folder, policy=None)  # a blog has its own rules
+    page = guard.new_page()
+    before(page)
+    page.goto(f"http://127.0.0.1:{blog.server_port}/blog-post.html")
+    wait_until(page, "events.some((e) => e.event === 'ready')", timeout=READY_TIMEOUT_MS)
+    return page, blog
+
+
+def lesson_frame(page: Page) -> Frame:
+    """The lesson inside a blog post."""
+    return next(frame for frame in page.frames if "/lessons/" in frame.url)

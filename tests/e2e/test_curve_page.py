@@ -19,6 +19,7 @@ from faders.lessons.network import NetworkLesson
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401 (a fixture, used below)
 from tests.helpers import run
+from tools.waiting import wait_until
 
 QUERY = "fit=abs&fwidth=5&fseed=3&flr=0.1&fepochs=40"
 # The curve chart's canvases (Bokeh layers several) are the only ones FIT_HEIGHT tall.
@@ -85,7 +86,7 @@ def test_a_click_on_the_chart_adds_a_point_kept_in_the_url(page: Page, guarded: 
     assert settings["fit"] == "points" and re.fullmatch(r"-?[\d.]+:-?[\d.]+", settings["fpoints"])
     x, y = map(float, settings["fpoints"].split(":"))
     assert 0 < x < 1 and 0 < y < 1.5  # right of the middle, above it
-    page.wait_for_function("(points) => location.search.includes('fpoints=' + points)",
+    wait_until(page, "(points) => location.search.includes('fpoints=' + points)",
                            arg=settings["fpoints"], polling=100)
     query = urllib.parse.urlparse(page.url).query
     assert f"fpoints={settings['fpoints']}" in query  # the colon travels as it is

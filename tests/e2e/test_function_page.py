@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from faders.core import linear
 from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
+from tools.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_turning_a_knob_with_the_keyboard_changes_the_line_and_the_loss(page: Pa
     assert state["results"]["loss"] == pytest.approx(expected_loss, rel=1e-12)
     expect(live(page).get_by_text(f"{expected_loss:.4g}", exact=False).first).to_be_visible()
     assert state["settings"]["w"] == f"{w:.6g}"
-    page.wait_for_function(f"location.search.includes('w={w:.6g}')")
+    wait_until(page, f"location.search.includes('w={w:.6g}')")
 
 
 def test_train_fits_the_line_exactly_as_plain_numpy_does(page: Page) -> None:

@@ -13,6 +13,7 @@ from faders.core.training import train
 from faders.lessons import gpus
 from tests.e2e.conftest import Guarded, open_lesson, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401  (a fixture)
+from tools.waiting import wait_until
 
 SMALL = "size=128&width=32&epochs=2&batch=100"
 NO_ADAPTER = "WebGPU is not available (WebGPU is present but offers no GPU adapter)"
@@ -99,7 +100,7 @@ def test_train_gives_the_same_losses_on_numpy_and_on_webgpu(gpu_page: Page) -> N
 
 
 def test_settings_stay_in_the_url_and_the_embed_snippet(gpu_page: Page) -> None:
-    gpu_page.wait_for_function("location.search.includes('width=32')")
+    wait_until(gpu_page, "location.search.includes('width=32')")
     snippet = gpu_page.locator("#faders-embed-code").input_value()
     assert "lessons/gpus.html?size=128&width=32&batch=100&epochs=2" in snippet
     assert "embed=1" in snippet and "backend=" not in snippet
@@ -137,7 +138,7 @@ def test_backend_numpy_in_the_link_leaves_the_gpu_unused(gpu_guarded: Guarded, b
     assert all(row["numpy_gflops"] > 0 and row["webgpu_gflops"] is None for row in rows)
     expect(live(page).get_by_text("chosen by ?backend=numpy")).to_be_visible()
     expect(live(page).get_by_text("WebGPU is switched off for this page")).to_be_visible()
-    page.wait_for_function("location.search.includes('width=16')")
+    wait_until(page, "location.search.includes('width=16')")
     assert "backend=numpy" in page.url  # a link keeps the engine it asked for
     assert "backend=numpy" in page.locator("#faders-embed-code").input_value()
     page.close()
@@ -152,7 +153,7 @@ def test_without_webgpu_a_notice_and_numpy_alone_on_a_phone(browser: Browser, ba
     page.goto(base_url + "lessons/gpus.html?size=64&width=16&epochs=1", wait_until="domcontentloaded")
     expect(page.get_by_role("heading", name="Why GPUs matter")).to_be_visible()
     expect(page.locator("#faders-preview svg")).to_be_visible()  # the first paint
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
     engine = snapshot(page)["results"]["engine"]
     assert engine["adapter"] is None and engine["active"] == "numpy"
     assert engine["notices"][0].startswith(NO_ADAPTER)

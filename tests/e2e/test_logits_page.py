@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from faders.core import softmax as sm
 from faders.lessons.formatting import format_count, format_number, format_probability
 from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, live, open_lesson, snapshot, until
+from tools.waiting import wait_until
 
 DEFAULTS = {"labels": "cat,dog,car", "logits": "4.2,2.1,-1.3", "t": "1", "k": "0", "seed": "0", "n": "1000"}
 # Every table in the live lesson (they sit in shadow roots), as rows of cell texts.
@@ -91,7 +92,7 @@ def check_screen(page: Page, labels: list[str], logits: list[float], t: float = 
     assert results["entropy_bits"] == pytest.approx(sm.entropy(p), rel=1e-9, abs=1e-12)
     assert results["draws"] == sm.sample(p, n, seed)[:1000].tolist()
     want = expected_tables(labels, logits, t, k, seed, n)
-    page.wait_for_function(f"({TABLES_JS})().length === 2")
+    wait_until(page, f"({TABLES_JS})().length === 2")
     assert tables(page) == want
     entropy = f"Entropy {results['entropy_bits']:.3f} bits."
     expect(live(page).get_by_text(entropy).first).to_be_visible()
@@ -244,7 +245,7 @@ def test_add_and_remove_a_row(page: Page) -> None:
 
 def test_the_url_and_embed_snippet_follow_the_settings(page: Page) -> None:
     page.evaluate("faders.set({t: 0.5, k: 2})")
-    page.wait_for_function("location.search.includes('t=0.5')")
+    wait_until(page, "location.search.includes('t=0.5')")
     assert "labels=cat,dog,car&logits=4.2,2.1,-1.3&t=0.5&k=2" in page.url
     assert "embed" not in page.url
     snippet = page.locator("#faders-embed-code").input_value()
@@ -261,7 +262,7 @@ def test_first_paint_then_url_settings_in_embed_mode(guarded: Guarded, base_url:
     expect(embedded.locator("#faders-preview svg")).to_be_visible()
     expect(embedded.locator("#faders-preview svg text", has_text="0.8877")).to_have_count(1)
     assert embedded.evaluate("document.documentElement.dataset.fadersState") == "loading"
-    embedded.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+    wait_until(embedded, "document.documentElement.dataset.fadersState === 'ready'",
                                timeout=READY_TIMEOUT_MS)
     expect(embedded.locator("#faders-preview")).to_be_hidden()
     expect(embedded.locator(".site-header")).to_be_hidden()
@@ -273,7 +274,7 @@ def test_first_paint_then_url_settings_in_embed_mode(guarded: Guarded, base_url:
     expect(notices).to_contain_text("Ignored logits='1,abc,-2': it has item 2, 'abc', which is not a number")
     expect(notices).to_contain_text("Ignored unknown setting 'bogus'")
     check_screen(embedded, ["yes", "no", "maybe"], [4.2, 2.1, -1.3], t=0.5, k=2, seed=9, n=300)
-    embedded.wait_for_function("location.search.includes('labels=yes,no,maybe') && "
+    wait_until(embedded, "location.search.includes('labels=yes,no,maybe') && "
                                "location.search.includes('embed=1')")
     embedded.close()
 

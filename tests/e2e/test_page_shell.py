@@ -10,8 +10,9 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from faders.lessons import LESSONS
-from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_lesson
+from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_blog_post, open_lesson
 from tools.server import start
+from tools.waiting import wait_until
 
 
 def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
@@ -39,7 +40,7 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     expect(page.locator("#faders-preview svg")).to_be_visible()
     assert page.evaluate("document.documentElement.dataset.fadersState") == "loading"
     expect(page.locator("#faders-bytes")).to_have_text(re.compile(r"[\d.]+ of [\d.]+ MB"))
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'",
                            timeout=READY_TIMEOUT_MS)
     # The bar counted every byte, and its total is what the server sends, compressed.
     files = page.request.get(base_url + "pyodide/files.json").json()
@@ -52,7 +53,7 @@ def test_first_paint_then_progress_then_ready_with_settings_from_the_url(
     expect(notices).to_contain_text("Ignored unknown setting 'bogus'")
     expect(notices).to_contain_text("Ignored x='abc': it is not a number; kept 10")
     # The URL now holds exactly the settings in force, and the embed snippet reproduces them.
-    page.wait_for_function("location.search === '?w=1.5&b=0&lr=0.1&steps=200&x=10'")
+    wait_until(page, "location.search === '?w=1.5&b=0&lr=0.1&steps=200&x=10'")
     snippet = page.locator("#faders-embed-code").input_value()
     assert snippet.startswith("<iframe src=") and "embed=1" in snippet and "lr=0.1" in snippet
     assert 'height="2150"' in snippet  # the lesson's own height, so the iframe needs no scrolling
@@ -69,32 +70,11 @@ def test_embed_mode_drops_the_site_chrome(guarded: Guarded, base_url: str) -> No
     page.close()
 
 
-HOST_PAGE = """<!doctype html><title>A blog post</title>
-<iframe id="lesson" src="{src}" width="900" height="700"></iframe>
-<script>
-window.events = [];
-addEventListener("message", (e) => {{
-  const m = e.data && e.data.faders; if (m && m.event) events.push(m); }});
-let next = 1;
-window.ask = (method, argument) => new Promise((resolve) => {{
-  const id = next++;
-  const listen = (e) => {{ const m = e.data && e.data.faders;
-    if (m && m.id === id) {{ removeEventListener("message", listen); resolve(m); }} }};
-  addEventListener("message", listen);
-  document.getElementById("lesson").contentWindow.postMessage({{faders: {{id, method, argument}}}}, "*");
-}});
-</script>"""
 
 
 def test_the_api_works_across_an_iframe_from_another_origin(
         guarded: Guarded, base_url: str, tmp_path: Path) -> None:
-    # The blog post comes from a second server: another origin (port) on the same address.
-    (tmp_path / "blog-post.html").write_text(
-        HOST_PAGE.format(src=base_url + "lessons/function.html?embed=1&lr=0.1"))
-    blog = start(tmp_path)
-    page = guarded.new_page()
-    page.goto(f"http://127.0.0.1:{blog.server_port}/blog-post.html")
-    page.wait_for_function("events.some((e) => e.event === 'ready')", timeout=READY_TIMEOUT_MS)
+    page, blog = open_blog_post(guarded, tmp_path, base_url + "lessons/function.html?embed=1&lr=0.1")
     assert page.evaluate("ask('ready')")["result"] is True
     assert page.evaluate("ask('get')")["result"]["settings"]["lr"] == "0.1"
     changed = page.evaluate("ask('set', {steps: 300})")["result"]
@@ -112,7 +92,7 @@ def test_a_failed_download_shows_a_readable_error(browser: Browser, base_url: st
     guard.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
     page = guard.new_page()
     page.goto(base_url + "lessons/function.html")
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'error'",
+    wait_until(page, "document.documentElement.dataset.fadersState === 'error'",
                            timeout=READY_TIMEOUT_MS)
     expect(page.get_by_role("alert")).to_contain_text("The lesson could not start")
     expect(page.locator("#faders-loader")).to_be_hidden()
@@ -127,7 +107,7 @@ def test_no_request_leaves_the_site(browser: Browser, base_url: str, path: str) 
     page = guard.new_page()
     page.goto(base_url + path)
     if path:
-        page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+        wait_until(page, "document.documentElement.dataset.fadersState === 'ready'",
                                timeout=READY_TIMEOUT_MS)
         page.evaluate("faders.run('train')")
     guard.context.close()
@@ -143,7 +123,7 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     page = guarded.new_page()
     page.goto(base)
     page.get_by_role("link", name="A model is a function").click()
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'ready'",
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'",
                            timeout=READY_TIMEOUT_MS)
     assert page.url.startswith(base + "lessons/function.html")
     assert all("/courses/faders/" in url for url in guarded.local if f":{host.server_port}/" in url)
@@ -168,7 +148,7 @@ def test_a_download_that_hangs_ends_in_a_readable_error(browser: Browser, base_u
     guard.context.route("**/panel-*.whl", lambda route: None)  # never answered
     page = guard.new_page()
     page.goto(base_url + "lessons/function.html")
-    page.wait_for_function("document.documentElement.dataset.fadersState === 'error'",
+    wait_until(page, "document.documentElement.dataset.fadersState === 'error'",
                            timeout=READY_TIMEOUT_MS)
     expect(page.get_by_role("alert")).to_contain_text("Loading has stalled")
     guard.context.close()

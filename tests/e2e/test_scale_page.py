@@ -14,6 +14,7 @@ from faders.core.scale import PRESETS, TransformerConfig
 from faders.lessons import readable
 from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
 from tests.test_scale_lesson import DEFAULT_SETTINGS, expected_figures
+from tools.waiting import wait_until
 
 DEFAULT_QUERY = "?preset=gpt2&tokens=3e11&tflops=989&util=0.4&price=2"
 
@@ -49,7 +50,7 @@ def expected_memory_rows(n: int) -> list[list[str]]:
 
 def address_is(page: Page, search: str) -> None:
     """The address bar reaches exactly these settings (it follows the knobs after a short pause)."""
-    page.wait_for_function(f"location.search === {search!r}")
+    wait_until(page, f"location.search === {search!r}")
 
 
 def shows(page: Page, text: str) -> None:
@@ -122,7 +123,7 @@ def test_editing_the_shape_makes_a_custom_model(page: Page) -> None:
     expect(live(page).get_by_label("Model")).to_have_value("Custom shape")
     assert results["training_flops"] == pytest.approx(scale.training_flops(n, 300 * 10**9), rel=1e-12)
     shows(page, readable.power_of_ten(scale.training_flops(n, 300 * 10**9)) + " FLOPs")
-    page.wait_for_function("location.search.includes('preset=custom') && "
+    wait_until(page, "location.search.includes('preset=custom') && "
                            "location.search.includes('layers=13')")
     # Back to 12 layers: the shape is GPT-2 small's again, and is named so.
     type_into(page, "Layers", "12")
