@@ -26,19 +26,36 @@ from panel.io.state import state
 from faders.backend.select import MODES, SelectingBackend
 from faders.backend.webgpu import WebGPUBackend
 from faders.lessons import lesson_class
-from faders.lessons.base import Lesson
+from faders.lessons.base import Lesson, Refused
+from faders.lessons.kit.safe_text import quote
 
 Send = Callable[[str, str], Any]
 
 
 _background: set[asyncio.Future] = set()
+# Where an action that fails in the background is reported: the page, once a PageLink exists.
+_report_failure: list[Callable[[BaseException], None]] = []
 
 
 def run_async(function: Callable[[], Any]) -> None:
-    """How param runs async callbacks (button clicks) here: as tasks on the worker's event loop."""
+    """How param runs async callbacks (button clicks) here: as tasks on the worker's event loop.
+    A task that fails is reported on the page, never only in the console."""
     task = asyncio.ensure_future(function())
     _background.add(task)
-    task.add_done_callback(_background.discard)
+    task.add_done_callback(_settled)
+
+
+def _settled(task: asyncio.Future) -> None:
+    _background.discard(task)
+    if task.cancelled() or task.exception() is None:
+        return
+    for report in _report_failure:
+        report(task.exception())
+
+
+def describe(error: BaseException) -> str:
+    """A failure in words: what kind and what it said."""
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 class PageLink:
@@ -51,6 +68,7 @@ class PageLink:
         self.pending: list[Any] = []
         self.in_flight = False  # a patch is on its way to the page and not yet drawn
         lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices"])
+        _report_failure[:] = [self.report_failure]
 
     def render(self) -> str:
         """Build the lesson's document; return what the page's Bokeh needs to draw it."""
@@ -74,8 +92,16 @@ class PageLink:
         self._on_settings()
 
     def receive_patch(self, text: str) -> None:
-        """Apply a change the reader made on the page (a slider moved, a button pressed)."""
-        self.doc.apply_json_patch(json.loads(text), setter="page")
+        """Apply a change the reader made on the page (a slider moved, a button pressed); a change
+        whose consequences fail is reported on the page, and the lesson carries on."""
+        try:
+            self.doc.apply_json_patch(json.loads(text), setter="page")
+        except Exception as error:
+            self.report_failure(error)
+
+    def report_failure(self, error: BaseException) -> None:
+        """Tell the page that something the lesson did failed (it shows it and carries on)."""
+        self.send("problem", json.dumps({"message": describe(error)}))
 
     def call(self, call_id: int, method: str, argument_json: str) -> None:
         """Answer one automation API call; the reply goes out as a 'result' message."""
@@ -87,15 +113,18 @@ class PageLink:
                 pass
             elif method == "set":
                 if not isinstance(argument, dict):
-                    raise ValueError("set() takes an object of settings, e.g. {lr: 0.1}.")
+                    raise Refused("set() takes an object of settings, e.g. {lr: 0.1}.")
                 self.lesson.apply(argument)
             elif method == "run":
                 await self.lesson.run(str(argument))
             else:
-                raise ValueError(f"Unknown method '{method}': use get, set or run.")
+                raise Refused(f"Unknown method '{quote(method)}': use get, set or run.")
             reply = {"id": call_id, "result": self.lesson.snapshot()}
-        except Exception as error:  # every failure goes back to the caller, in words
-            reply = {"id": call_id, "error": str(error)}
+        except Refused as refusal:  # the caller's mistake: the caller hears of it
+            reply = {"id": call_id, "error": str(refusal)}
+        except Exception as error:  # the lesson's failure: the caller and the page hear of it
+            self.report_failure(error)
+            reply = {"id": call_id, "error": describe(error)}
         self.send("result", json.dumps(reply))
 
     # ---- to the page ---------------------------------------------------------------------
@@ -154,7 +183,7 @@ def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, l
     and what the worker's WebGPU start-up found (gpu.js's createGpu() result, or None)."""
     mode, notices = str(query.get("backend", "auto")), []
     if mode not in MODES:
-        notices.append(f"Ignored backend='{mode[:40]}': it is not one of {', '.join(MODES)}; kept auto.")
+        notices.append(f"Ignored backend='{quote(mode)}': it is not one of {', '.join(MODES)}; kept auto.")
         mode = "auto"
     if gpu is not None and gpu.available:
         return SelectingBackend(WebGPUBackend(gpu), mode), notices

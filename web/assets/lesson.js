@@ -18,11 +18,13 @@ ready.catch(() => {}); // failure is shown on the page; callers of faders.ready 
 const pendingCalls = new Map();
 let nextCallId = 1;
 let worker = null;
+let deadReason = null; // why the lesson cannot go on, once it cannot
 
 function call(method, argument) {
   return ready.then(
     () =>
       new Promise((resolve, reject) => {
+        if (deadReason !== null) return reject(new Error(deadReason));
         const id = nextCallId++;
         pendingCalls.set(id, { resolve, reject });
         worker.postMessage({ type: "call", id, method, argument });
@@ -98,19 +100,36 @@ function showProgress(message) {
     : "";
 }
 
+// The lesson cannot go on (it could not start, its worker died, the page lost step with Python):
+// say so in words with a way out, stop the worker, and fail every pending and later API call.
 function fail(message) {
+  if (deadReason !== null) return;
+  deadReason = message;
+  const started = root.dataset.fadersState === "ready";
   root.dataset.fadersState = "error";
   $("faders-loader").hidden = true;
+  if (started) {
+    $("faders-error-title").textContent = "The lesson stopped working.";
+    $("faders-error-advice").textContent =
+      "What you see below no longer changes. Reload the lesson to start it again; your settings are kept in the address.";
+    $("faders-live").inert = true;
+  }
   $("faders-error-detail").textContent = message;
   $("faders-error").hidden = false;
   markFailed(new Error(message));
+  for (const { reject } of pendingCalls.values()) reject(new Error(message));
+  pendingCalls.clear();
+  worker?.terminate();
   tellHost({ event: "error", message });
 }
 
+$("faders-reload").addEventListener("click", () => location.reload());
+
 // Notices about refused settings (replaced with each change) and problems met after start-up
-// (kept: a failing callback must not take the page down, but the reader should know).
+// (the latest few kept: a failing action must not take the page down, but the reader should know).
 let settingNotices = [];
 const problems = [];
+const PROBLEMS_SHOWN = 3;
 
 function showNotices() {
   const list = $("faders-notices");
@@ -122,8 +141,13 @@ function showNotices() {
 }
 
 function problem(message) {
-  problems.push(`Something went wrong in the lesson's Python code: ${message}`);
+  problems.push(
+    `Something went wrong in the lesson's Python code (${message}). The lesson carries on: ` +
+      "try again, or press Reset; if it keeps happening, reload the page.",
+  );
+  problems.splice(0, problems.length - PROBLEMS_SHOWN);
   showNotices();
+  tellHost({ event: "error", message });
 }
 
 // ---- settings in the URL and the embed snippet --------------------------------------------
@@ -211,6 +235,10 @@ async function drainPatches() {
       patching += 1;
       try {
         jsdoc.apply_json_patch({ events: [event] }, new Map());
+      } catch (error) {
+        // The page's copy of the lesson no longer matches Python's: nothing after this is safe.
+        draining = false;
+        return fail(`The page could not draw an update from the lesson (${error.message || error}).`);
       } finally {
         patching -= 1;
       }
@@ -278,9 +306,26 @@ function onWorkerMessage({ data: message }) {
       if (pending) error === undefined ? pending.resolve(result) : pending.reject(new Error(error));
       return;
     }
+    case "problem":
+      return problem(JSON.parse(message.payload).message);
     case "error":
       return root.dataset.fadersState === "ready" ? problem(message.message) : fail(message.message);
+    case "fatal":
+      return fail(`The lesson's Python stopped: ${message.message}`);
   }
+}
+
+// An error nothing in the worker caught (Python's runtime failing, say, once out of memory) means
+// the worker can no longer be trusted: the lesson ends, in words.
+function watchWorker() {
+  worker.onerror = (event) => {
+    event.preventDefault();
+    const detail = event.message || "script error";
+    fail(root.dataset.fadersState === "ready"
+      ? `The lesson's Python stopped (${detail}). This can happen when the browser runs short of memory.`
+      : `The Python worker could not start (${detail}).`);
+  };
+  worker.onmessageerror = () => fail("A message from the lesson's Python could not be read.");
 }
 
 function start() {
@@ -289,7 +334,7 @@ function start() {
   }
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = onWorkerMessage;
-  worker.onerror = (event) => fail(`The Python worker could not start (${event.message || "script error"}).`);
+  watchWorker();
   const query = Object.fromEntries(new URLSearchParams(location.search));
   worker.postMessage({ type: "start", slug: page.slug, query, gpu: page.gpu });
   showProgress({ stage: "download", loaded: 0, total: 0 });

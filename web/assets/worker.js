@@ -82,7 +82,9 @@ self.fetch = async (input, init) => {
 };
 
 async function startDownloads() {
-  const files = await realFetch(PYODIDE_URL + "files.json").then((r) => r.json());
+  const listing = await realFetch(PYODIDE_URL + "files.json");
+  if (!listing.ok) throw new Error(`Could not download files.json: it answered ${listing.status} ${listing.statusText}`);
+  const files = await listing.json();
   for (const file of files) {
     if (file.url.endsWith(".mjs") || file.url.endsWith(".asm.js")) continue; // scripts, not fetched
     download.total += file.bytes;
@@ -138,6 +140,7 @@ async function start(slug, query, wantsGpu) {
     stdout: (text) => console.log(text),
     stderr: (text) => console.warn(text),
   });
+  self.pyodide = pyodide; // Python at hand from the browser's console, for whoever looks into a lesson
   stage("packages");
   await pyodide.loadPackage(["faders"], {
     messageCallback: () => {},
@@ -183,20 +186,30 @@ function handle(message) {
   }
 }
 
+const describe = (error) => String(error && error.message ? error.message : error);
+
+// A failure of Python itself (Pyodide's "fatal error": out of memory, a crash in compiled code)
+// ends the lesson; any other failure is reported, and the lesson carries on.
+function report(error) {
+  post(error && error.pyodide_fatal_error ? "fatal" : "error", { message: describe(error) });
+}
+
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  report(event.reason);
+});
+
 self.onmessage = (event) => {
   const message = event.data;
   if (message.type === "start") {
-    start(message.slug, message.query, message.gpu).then(
-      () => early.splice(0).forEach(handle),
-      (error) => post("error", { message: String(error && error.message ? error.message : error) }),
-    );
+    start(message.slug, message.query, message.gpu).then(() => early.splice(0).forEach(handle), report);
   } else if (link === null) {
     early.push(message);
   } else {
     try {
       handle(message);
     } catch (error) {
-      post("error", { message: String(error && error.message ? error.message : error) });
+      report(error);
     }
   }
 };

@@ -8,7 +8,13 @@ from typing import Any, ClassVar
 import param
 
 from faders.backend import NUMPY, Backend
+from faders.lessons.kit.safe_text import quote
 from faders.lessons.urlstate import parse_query, to_query
+
+
+class Refused(ValueError):
+    """A request from outside that the lesson declines (an unknown action or method, an argument of
+    the wrong kind): the caller's to fix, not a fault of the lesson."""
 
 
 class Lesson(param.Parameterized):
@@ -71,11 +77,20 @@ class Lesson(param.Parameterized):
                 "notices": list(self.notices)}
 
     async def run(self, action: str) -> None:
-        """Perform an action by name; unknown names raise ValueError."""
+        """Perform an action by name; unknown names raise Refused. An action that fails half-way
+        leaves the lesson ready for the next one (see `recover`) and raises its error."""
         if action not in self.actions:
             known = f"knows: {', '.join(self.actions)}" if self.actions else "has no actions"
-            raise ValueError(f"Unknown action '{action}'. This lesson {known}.")
-        await getattr(self, f"do_{action}")()
+            raise Refused(f"Unknown action '{quote(action)}'. This lesson {known}.")
+        try:
+            await getattr(self, f"do_{action}")()
+        except Exception:
+            self.recover()
+            raise
+
+    def recover(self) -> None:
+        """After an action failed half-way: put back what it left mid-way (a run still marked as
+        training, say), so that every action works again. Nothing to do by default."""
 
     def view(self, with_prose: bool = False) -> Any:
         """The Panel layout of the lesson."""

@@ -278,6 +278,11 @@ class CurveFitting(param.Parameterized):
             self._fit_one_epoch, lambda: 0 < self.fit_stop_epoch <= self.fit_epoch, self._fit_publish,
             lambda: self._fit_stop_requested, FRAME_SECONDS)
 
+    def fit_recover(self) -> None:
+        """After an action failed half-way: a fit left training is stopped."""
+        if self.fit_status == "training":
+            self.fit_status = "stopped"
+
     async def do_fit_stop(self) -> None:
         self._fit_stop_requested = True
 

@@ -153,6 +153,10 @@ class FunctionLesson(Lesson):
             self.status = "trained"
             self.timing = self.measure_cost(trace[0])
 
+    def recover(self) -> None:
+        if self.status == "training":
+            self.status = "stopped"
+
     async def do_stop(self) -> None:
         self._stop_requested = True
 

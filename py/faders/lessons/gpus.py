@@ -22,6 +22,7 @@ from faders.benchmarks import TimedEpoch
 from faders.core import scale
 from faders.core.mlp import MLP
 from faders.lessons.base import Lesson
+from faders.lessons.kit.safe_text import escape
 
 # The benchmark multiplies n×n matrices for each n of this ladder up to the largest size chosen.
 SIZES = (32, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
@@ -141,7 +142,7 @@ class GpusLesson(Lesson):
         adapter = selection["adapter"]
         if adapter is None:
             return "**Engine: numpy** on the CPU. WebGPU is not in use."
-        on = f"WebGPU on *{adapter}*"
+        on = f"WebGPU on *{escape(adapter)}*"  # the name comes from the browser
         if selection["mode"] == "numpy":
             return f"**Engine: numpy**, chosen by `?backend=numpy`; {on} is left unused."
         if selection["mode"] == "webgpu":
@@ -394,6 +395,10 @@ class GpusLesson(Lesson):
                 "inference_flops": scale.inference_flops_per_token(n),
                 "training_seconds": training_seconds, "inference_seconds": inference_seconds,
                 "measured_ratio": training_seconds / inference_seconds}
+
+    def recover(self) -> None:
+        if self.status in ("benchmarking", "training"):
+            self.status = "stopped"
 
     async def do_stop(self) -> None:
         self._stop_requested = True

@@ -32,6 +32,7 @@ from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
 from faders.lessons.formatting import format_number, run_message
 from faders.lessons.frames import train_in_frames
+from faders.lessons.kit.safe_text import quote
 from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
 
 CUSTOM = "custom"  # the dataset made of the reader's own points
@@ -262,7 +263,7 @@ class NetworkLesson(CurveFitting, Lesson):
             try:
                 self._points_dataset(list(values["own_points"]), str(problem))
             except ValueError as reason:
-                notices.append(f"Ignored mine='{format_value(values.pop('own_points'))[:40]}': {reason}.")
+                notices.append(f"Ignored mine='{quote(format_value(values.pop('own_points')))}': {reason}.")
         has_points = bool(values["own_points"]) if "own_points" in values else self.custom_points is not None
         if dataset == CUSTOM and not has_points and "dataset" in values:
             notices.append("Ignored dataset='custom': there are no points of your own yet; paste some "
@@ -434,6 +435,11 @@ class NetworkLesson(CurveFitting, Lesson):
             self.speed = {"epochs_per_second": (self.epoch - first_epoch) / seconds,
                           "redraws_per_second": frames / seconds}
         self.status = outcome
+
+    def recover(self) -> None:
+        if self.status == "training":
+            self.status = "stopped"
+        self.fit_recover()
 
     async def do_stop(self) -> None:
         self._stop_requested = True

@@ -1,0 +1,106 @@
+"""The page never fails silently. Each failure is made to happen for real (an action that raises in
+the lesson's Python, an update the page cannot draw, Python's runtime failing mid-run, a download
+answering 500) and the reader's message, the page state, the API's promises and the embedding
+parent's error event are checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, lesson_frame, open_blog_post, open_lesson, snapshot
+from tools.waiting import wait_until
+
+# Training breaks after three steps: the action fails half-way, with the lesson marked as training.
+BREAK_TRAINING = """
+import itertools
+import faders.lessons.function as lesson_module
+working = lesson_module.linear.gradient_descent
+
+def breaking(*args):
+    yield from itertools.islice(working(*args), 3)
+    raise RuntimeError("the knob fell off")
+
+lesson_module.linear.gradient_descent = breaking
+"""
+MEND_TRAINING = "lesson_module.linear.gradient_descent = working"
+
+
+def python(page: Page, code: str) -> None:
+    """Run code in the lesson's own Python, in its worker."""
+    page.workers[0].evaluate("(code) => self.pyodide.runPython(code)", code)
+
+
+def state(page: Page) -> str:
+    return page.evaluate("document.documentElement.dataset.fadersState")
+
+
+def test_a_failed_action_is_shown_and_the_next_one_works(guarded: Guarded, base_url: str) -> None:
+    page = open_lesson(guarded, base_url + "lessons/function.html")
+    python(page, BREAK_TRAINING)
+
+    # From the page's own button: the failure is shown in words, and the lesson stays live.
+    page.get_by_role("button", name="Train").click()
+    notices = page.locator("#faders-notices")
+    expect(notices).to_contain_text("RuntimeError: the knob fell off")
+    expect(notices).to_contain_text("The lesson carries on")
+    assert state(page) == "ready"
+    assert snapshot(page)["results"]["status"] == "stopped"  # not left "training"
+
+    # Through the API: the promise is rejected with the reason.
+    error = page.evaluate("faders.run('train').then(() => 'resolved', (e) => e.message)")
+    assert "the knob fell off" in error
+
+    # Mended, the same action works again.
+    python(page, MEND_TRAINING)
+    trained = page.evaluate("faders.run('train')")["results"]
+    assert trained["status"] == "trained" and len(trained["trace"]) == 1001
+    page.close()
+
+
+def test_an_update_the_page_cannot_draw_ends_the_lesson_in_words(guarded: Guarded, base_url: str) -> None:
+    page = open_lesson(guarded, base_url + "lessons/function.html")
+    page.evaluate("() => { Bokeh.documents[0].apply_json_patch = () => { "
+                  "throw new Error('the canvas melted'); }; }")
+    outcome = page.evaluate("faders.run('train').then(() => 'resolved', (e) => e.message)")
+    assert "could not draw an update from the lesson (the canvas melted)" in outcome
+    assert state(page) == "error"
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("The lesson stopped working.")
+    expect(alert).to_contain_text("the canvas melted")
+    expect(page.get_by_role("button", name="Reload the lesson")).to_be_visible()
+    later = page.evaluate("faders.get().then(() => 'resolved', (e) => e.message)")
+    assert "the canvas melted" in later  # every later call is refused with the reason, at once
+    page.close()
+
+
+def test_python_failing_mid_run_is_told_to_the_reader_and_the_blog(
+        guarded: Guarded, base_url: str, tmp_path: Path) -> None:
+    page, blog = open_blog_post(guarded, tmp_path, base_url + "lessons/network.html?embed=1")
+    page.evaluate("() => { window.training = ask('run', 'train'); }")  # not awaited here
+    page.wait_for_timeout(500)
+    # Pyodide's own fatal-error path, which running out of memory takes.
+    page.workers[0].evaluate("setTimeout(() => self.pyodide._api.fatal_error(new Error('out of memory')))")
+    reply = page.evaluate("window.training")
+    assert "The lesson's Python stopped" in reply["error"]
+    wait_until(page, "events.some((e) => e.event === 'error')")
+    frame = lesson_frame(page)
+    assert frame.evaluate("document.documentElement.dataset.fadersState") == "error"
+    expect(frame.get_by_role("alert")).to_contain_text("out of memory")
+    expect(frame.get_by_role("button", name="Reload the lesson")).to_be_visible()
+    page.close()
+    blog.shutdown()
+
+
+def test_a_download_answering_500_is_named(browser: Browser, base_url: str) -> None:
+    guard = Guarded(browser)
+    guard.context.route("**/pyodide/files.json", lambda route: route.fulfill(status=500, body="down"))
+    page = guard.new_page()
+    page.goto(base_url + "lessons/function.html")
+    wait_until(page, "document.documentElement.dataset.fadersState === 'error'", timeout=READY_TIMEOUT_MS)
+    expect(page.get_by_role("alert")).to_contain_text("Could not download files.json: it answered 500")
+    rejected = page.evaluate("faders.ready.then(() => 'resolved', (e) => e.message)")
+    assert "files.json" in rejected
+    guard.context.close()
+    assert guard.foreign == []
