@@ -99,6 +99,21 @@ json.dumps(count["n"])
     assert uploads == 6
 
 
+def test_a_kept_matrix_changed_in_place_stays_on_the_gpu_while_it_is_used(page: Page) -> None:
+    error = run_python(page, """
+backend = WebGPUBackend(js_gpu)
+rng = np.random.default_rng(6)
+weights = rng.normal(size=(4, 4))
+backend.matmul(weights, weights)  # the oldest of the kept uploads...
+others = [rng.normal(size=(4, 4)) for _ in range(backend.KEPT_UPLOADS - 1)]
+for other in others:
+    backend.matmul(other, other)  # ...and now all of them are kept
+weights += 1.0  # a training step changes them in place: uploaded again, under the same key
+x = rng.normal(size=(4, 4))
+json.dumps(relative_error(backend.matmul(weights, x), weights @ x))  # x's upload evicts the oldest
+""")
+    assert error <= 1e-4
+
 def test_the_mlp_trains_to_the_same_losses_on_both_backends(page: Page) -> None:
     on_numpy, on_gpu = run_python(page, """
 json.dumps([losses(NUMPY), losses(SelectingBackend(gpu, "webgpu"))])

@@ -137,13 +137,14 @@ class WebGPUBackend:
         current = matrix.astype(np.float32)
         kept = self._uploads.get(key)
         if kept is not None and np.array_equal(kept[0], current):
-            self._uploads.move_to_end(key)
             on_gpu, flipped = kept[1], kept[2]
         else:
             on_gpu, flipped = self.upload(current), None
         if transposed and flipped is None:
             flipped = self.transpose(on_gpu)
         self._uploads[key] = (current, on_gpu, flipped)
+        # Newest last, a changed matrix too: the oldest, released below, must not be one in use.
+        self._uploads.move_to_end(key)
         if len(self._uploads) > self.KEPT_UPLOADS:
             for old in self._uploads.popitem(last=False)[1][1:]:
                 if old is not None:
