@@ -2,17 +2,22 @@
 
 Runs in the site's own Pyodide with the site's own kernel and glue (web/assets/gpu.js and
 matmul.wgsl); Python waits for the GPU through WebAssembly stack switching, as in the lessons.
+Failures are made for real on SwiftShader: a kernel that does not compile or download, a lost
+device. A test that breaks a GPU starts its own (`new_gpu`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.e2e.conftest import Guarded
 from tools.pyodide_page import run_python, start_pyodide
+
+KERNEL = (Path(__file__).resolve().parents[2] / "web/assets/matmul.wgsl").read_text()
 
 SETUP = """
 import json
@@ -40,6 +45,19 @@ def losses(backend, epochs=6, lose_after=None):
     return out
 json.dumps(gpu.adapter)
 """
+
+
+# gpu.js's createGpu(kernel) in the page, kept as window[name] (Python: `js.<name>`).
+NEW_GPU_JS = """async ([name, kernel]) => {
+  const { createGpu } = await import(new URL("assets/gpu.js", document.baseURI).href);
+  window[name] = await createGpu(new URL(kernel, document.baseURI).href);
+  return { available: window[name].available, reason: window[name].reason };
+}"""
+
+
+def new_gpu(page: Page, name: str, kernel: str = "assets/matmul.wgsl") -> dict:
+    """A GPU of its own for a test that breaks it: {available, reason} of gpu.js's createGpu()."""
+    return page.evaluate(NEW_GPU_JS, [name, kernel])
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +154,31 @@ json.dumps([[[t.size, t.numpy_seconds, t.webgpu_seconds] for t in timings],
     else:
         smallest = round((threshold / 2) ** (1 / 3))
         assert all(size in winning for size, *_ in timings if size >= smallest)
+
+
+# ---- failures ------------------------------------------------------------------------------
+
+BROKEN_LINE = KERNEL[:KERNEL.index("let tx = local.x;")].count("\n") + 1
+BROKEN_KERNELS = {
+    "typo": KERNEL.replace("let tx = local.x;", "let tx: f32 = local.x;"),
+    "no-transpose": KERNEL.replace("fn transpose(", "fn transposed("),
+}
+
+
+@pytest.mark.parametrize(("kernel", "reason"), [
+    ("broken/typo.wgsl", f"the matrix kernel does not compile (line {BROKEN_LINE}:"),
+    ("broken/no-transpose.wgsl", "the matrix kernel's pipelines could not be made ("),
+    ("assets/no-such-kernel.wgsl", "the kernel could not be downloaded (404 "),
+])
+def test_a_broken_or_missing_kernel_leaves_webgpu_unavailable_with_the_reason(
+        page: Page, kernel: str, reason: str) -> None:
+    page.route("**/broken/*.wgsl", lambda route: route.fulfill(
+        body=BROKEN_KERNELS[route.request.url.rsplit("/", 1)[1][:-5]], content_type="text/plain"))
+    found = new_gpu(page, "brokenGpu", kernel)
+    assert found["available"] is False
+    assert found["reason"].startswith(reason), found["reason"]
+    if "typo" in kernel:
+        assert "f32" in found["reason"]  # the compiler's own words about the line
 
 
 def test_a_lost_gpu_mid_training_falls_back_to_numpy_with_a_notice(page: Page) -> None:

@@ -6,26 +6,82 @@
 
 const WORKGROUP_TILE = 64; // rows and columns of C per workgroup (matmul.wgsl)
 
+// Why WebGPU cannot be used here: createGpu() returns it as {available: false, reason}.
+class Unavailable extends Error {}
+
+// The WebGPU engine, or {available: false, reason} in words when this browser cannot offer it.
 export async function createGpu(kernelURL) {
-  if (!("gpu" in navigator)) return { available: false, reason: "this browser has no WebGPU" };
+  let device = null;
+  try {
+    if (!("gpu" in navigator)) throw new Unavailable("this browser has no WebGPU");
+    const kernel = downloadKernel(kernelURL);
+    kernel.catch(() => {}); // reported below, unless the adapter fails first
+    const adapter = await requestAdapter();
+    device = await requestDevice(adapter);
+    return new Gpu(adapter, device, await buildPipelines(device, await kernel));
+  } catch (error) {
+    if (!(error instanceof Unavailable)) throw error; // a bug here must not pass for "no GPU"
+    device?.destroy();
+    return { available: false, reason: error.message };
+  }
+}
+
+async function downloadKernel(url) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Unavailable(`the kernel could not be downloaded (${error.message})`);
+  }
+  if (!response.ok) {
+    throw new Unavailable(`the kernel could not be downloaded (${`${response.status} ${response.statusText}`.trim()})`);
+  }
+  return response.text();
+}
+
+async function requestAdapter() {
   let adapter;
   try {
     adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   } catch (error) {
-    return { available: false, reason: `asking for a GPU adapter failed (${error.message})` };
+    throw new Unavailable(`asking for a GPU adapter failed (${error.message})`);
   }
-  if (!adapter) return { available: false, reason: "WebGPU is present but offers no GPU adapter" };
-  let device;
+  if (!adapter) throw new Unavailable("WebGPU is present but offers no GPU adapter");
+  return adapter;
+}
+
+async function requestDevice(adapter) {
   try {
-    device = await adapter.requestDevice({
+    return await adapter.requestDevice({
       requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
                         maxBufferSize: adapter.limits.maxBufferSize },
     });
   } catch (error) {
-    return { available: false, reason: `the GPU device request failed (${error.message})` };
+    throw new Unavailable(`the GPU device request failed (${error.message})`);
   }
-  const source = await (await fetch(kernelURL)).text();
-  return new Gpu(adapter, device, source);
+}
+
+// The product and transpose pipelines, or Unavailable with the compiler's first complaints.
+async function buildPipelines(device, source) {
+  device.pushErrorScope("validation"); // a shader that does not compile also raises one: keep it here
+  const module = device.createShaderModule({ code: source });
+  const messages = (await module.getCompilationInfo()).messages.filter((m) => m.type === "error");
+  const invalid = await device.popErrorScope();
+  if (messages.length || invalid) {
+    const where = messages.slice(0, 3).map((m) => `line ${m.lineNum}:${m.linePos}: ${m.message}`);
+    throw new Unavailable(`the matrix kernel does not compile (${where.join("; ") || firstLine(invalid.message)})`);
+  }
+  const pipeline = (entryPoint) => device.createComputePipelineAsync({ layout: "auto", compute: { module, entryPoint } });
+  try {
+    const [matmul, transpose] = await Promise.all([pipeline("main"), pipeline("transpose")]);
+    return { matmul, transpose };
+  } catch (error) {
+    throw new Unavailable(`the matrix kernel's pipelines could not be made (${firstLine(error.message)})`);
+  }
+}
+
+function firstLine(text) {
+  return String(text).trim().split("\n")[0];
 }
 
 function adapterName(adapter) {
@@ -35,17 +91,13 @@ function adapterName(adapter) {
 }
 
 class Gpu {
-  constructor(adapter, device, kernelSource) {
+  constructor(adapter, device, pipelines) {
     this.available = true;
     this.adapter = adapterName(adapter);
     this.device = device;
+    this.pipelines = pipelines;
     this.lostReason = null;
     device.lost.then((info) => { this.lostReason = info.message || "the GPU device was lost"; });
-    const module = device.createShaderModule({ code: kernelSource });
-    this.pipeline = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-    this.transposePipeline = device.createComputePipeline({
-      layout: "auto", compute: { module, entryPoint: "transpose" },
-    });
     this.buffers = new Map();
     this.nextHandle = 1;
     this.maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
@@ -104,7 +156,7 @@ class Gpu {
       throw new Error(`matmul shapes do not agree: A ${A.rows}×${A.cols4 * 4}, B ${B.rows}×${B.cols4 * 4}, ` +
                       `C ${C.rows}×${C.cols4 * 4} for ${M}×${K} · ${K}×${N}`);
     }
-    this.dispatch(this.pipeline, { 0: A, 1: B, 2: C }, [M, K, N, K4, N4],
+    this.dispatch(this.pipelines.matmul, { 0: A, 1: B, 2: C }, [M, K, N, K4, N4],
                   [Math.ceil(N / WORKGROUP_TILE), Math.ceil(M / WORKGROUP_TILE)]);
   }
 
@@ -114,7 +166,8 @@ class Gpu {
     const M4 = Math.ceil(M / 4);
     if (T.rows !== K || T.cols4 !== M4 || A.rows !== M) throw new Error("transpose shapes do not agree");
     // The kernel reads A as `A` and writes T as `C` (binding 1, B, is not used by it).
-    this.dispatch(this.transposePipeline, { 0: A, 2: T }, [M, K, 0, A.cols4, M4], [Math.ceil((K * M4) / 64), 1]);
+    this.dispatch(this.pipelines.transpose, { 0: A, 2: T }, [M, K, 0, A.cols4, M4],
+                  [Math.ceil((K * M4) / 64), 1]);
   }
 
   dispatch(pipeline, matrices, shapeWords, workgroups) {
