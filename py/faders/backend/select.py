@@ -4,6 +4,7 @@ In "auto" mode the crossover is measured, not guessed: `calibrate()` times both 
 products of growing size in this browser and sends to the GPU only products at least as large as
 the smallest one from which the GPU was faster every time. A lost or failed GPU switches the
 backend to numpy for good, with a notice, and the product that failed is done again by numpy.
+Any other error (a bug, or matrices whose shapes do not agree) is raised as it is: it is not the GPU's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import partial
 import numpy as np
 
 from faders.backend import NUMPY
-from faders.backend.webgpu import GpuNotWaitableError, GpuUnavailableError, WebGPUBackend
+from faders.backend.webgpu import GpuFailedError, GpuNotWaitableError, GpuUnavailableError, WebGPUBackend
 
 MODES = ("auto", "numpy", "webgpu")
 CALIBRATION_SIZES = (16, 32, 64, 96, 128, 192, 256)
@@ -79,15 +80,18 @@ class SelectingBackend:
                 except GpuNotWaitableError:
                     pass  # this one product by numpy; the GPU stays for the next
                 except GpuUnavailableError as failure:
-                    self.fall_back(str(failure))
+                    self.fall_back(failure)
         return NUMPY.matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)
 
-    def fall_back(self, reason: str) -> None:
-        """Stop using the GPU: numpy does every product from now on."""
+    def fall_back(self, failure: str | GpuUnavailableError) -> None:
+        """Stop using the GPU: numpy does every product from now on. The notice says why."""
         if self.gpu is None:
             return
         self.gpu = None
-        self._notice(f"The GPU stopped working ({reason}); numpy carries on with the same numbers.")
+        if isinstance(failure, GpuFailedError):  # WebGPU said what went wrong: its words suffice
+            self._notice(f"{failure}; numpy carries on with the same numbers.")
+        else:
+            self._notice(f"The GPU stopped working ({failure}); numpy carries on with the same numbers.")
 
     def calibrate(self, sizes: tuple[int, ...] = CALIBRATION_SIZES, repeats: int = 3) -> list[Timing]:
         """Time both engines on n×n products; set the threshold where the GPU starts to win."""
@@ -101,7 +105,7 @@ class SelectingBackend:
                 timings.append(Timing(n, _median_seconds(partial(NUMPY.matmul, a, b), repeats),
                                       _median_seconds(partial(self.gpu.matmul, a, b), repeats)))
         except GpuUnavailableError as failure:
-            self.fall_back(str(failure))
+            self.fall_back(failure)
             return timings
         self.adopt(timings)
         return timings
@@ -134,7 +138,7 @@ class SelectingBackend:
         try:
             self.gpu.matmul(np.ones((1, 1)), np.ones((1, 1)))
         except GpuUnavailableError as failure:
-            self.fall_back(str(failure))
+            self.fall_back(failure)
 
     def _notice(self, text: str) -> None:
         self.notices.append(text)

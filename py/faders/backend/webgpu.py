@@ -4,6 +4,11 @@ The kernel and its JavaScript glue are web/assets/matmul.wgsl and web/assets/gpu
 waits for the GPU with `pyodide.ffi.run_sync` (WebAssembly stack switching), so `matmul` is an
 ordinary function and a model calls it as it calls numpy's. The GPU computes in float32: results
 agree with numpy's float64 to about 1e-6 relative, and come back as float64.
+
+Failures are told apart by the name of the JavaScript error: an error WebGPU reported
+(validation, out of memory, internal) raises GpuFailedError and a lost device GpuUnavailableError,
+so that numpy takes over (select.py); anything else (a TypeError or RangeError in the glue, a
+ValueError here for shapes that do not agree) is a bug and is raised as it is.
 """
 
 from __future__ import annotations
@@ -11,18 +16,39 @@ from __future__ import annotations
 import contextlib
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 
 class GpuUnavailableError(RuntimeError):
-    """The GPU cannot do this product (none, lost, or not waitable from here); numpy must."""
+    """The GPU cannot do this product (none, lost, failed, or not waitable from here); numpy must."""
 
 
 class GpuNotWaitableError(GpuUnavailableError):
     """This product was asked for outside an async task (e.g. while a page builds), where Python cannot
     wait for the GPU; numpy does it, and the GPU stays in use for the next."""
+
+
+# The names gpu.js gives the failures WebGPU reports (anything else it throws is a bug), by kind.
+FAILURE_KINDS = {"GPUValidationError": "validation", "GPUOutOfMemoryError": "out-of-memory",
+                 "GPUInternalError": "internal", "GPUBufferTooLargeError": "too-large"}
+LOST_NAME = "GPUDeviceLostError"
+
+
+class GpuFailedError(GpuUnavailableError):
+    """WebGPU reported an error (`kind`: validation, out-of-memory or internal), or refused a
+    matrix too large for it (too-large); `message` is WebGPU's own."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind, self.message = kind, message
+        detail = message.strip().split("\n")[0]  # WebGPU adds lines of call context after the first
+        if kind == "too-large":
+            super().__init__(f"A matrix is too large for this GPU ({detail})")
+        else:
+            article = "an" if kind[0] in "aeiou" else "a"
+            super().__init__(f"WebGPU reported {article} {kind} error ({detail})")
 
 
 def _padded(matrix: np.ndarray) -> np.ndarray:
@@ -137,13 +163,14 @@ class WebGPUBackend:
         current = matrix.astype(np.float32)
         kept = self._uploads.get(key)
         if kept is not None and np.array_equal(kept[0], current):
-            self._uploads.move_to_end(key)
             on_gpu, flipped = kept[1], kept[2]
         else:
             on_gpu, flipped = self.upload(current), None
         if transposed and flipped is None:
             flipped = self.transpose(on_gpu)
         self._uploads[key] = (current, on_gpu, flipped)
+        # Newest last, a changed matrix too: the oldest, released below, must not be one in use.
+        self._uploads.move_to_end(key)
         if len(self._uploads) > self.KEPT_UPLOADS:
             for old in self._uploads.popitem(last=False)[1][1:]:
                 if old is not None:
@@ -163,10 +190,8 @@ class WebGPUBackend:
     def _call(self, action: Any) -> Any:
         if self.gpu.lost:
             raise GpuUnavailableError(f"the GPU was lost: {self.gpu.lostReason}")
-        try:
+        with self._gpu_failures():
             return action()
-        except Exception as error:  # a JavaScript error from WebGPU
-            raise GpuUnavailableError(f"the GPU failed: {error}") from error
 
     def _wait(self, promise: Any) -> Any:
         from pyodide.ffi import can_run_sync, run_sync
@@ -177,10 +202,23 @@ class WebGPUBackend:
             if hasattr(js.WebAssembly, "Suspending"):  # stack switching exists, just not for this call
                 raise GpuNotWaitableError("Python cannot wait for the GPU outside an async task")
             raise GpuUnavailableError("Python cannot wait for the GPU here (no stack switching)")
-        try:
+        with self._gpu_failures():
             result = run_sync(promise)
-        except Exception as error:
-            raise GpuUnavailableError(f"the GPU failed: {error}") from error
         if self.gpu.lost:
             raise GpuUnavailableError(f"the GPU was lost: {self.gpu.lostReason}")
         return result
+
+    @contextlib.contextmanager
+    def _gpu_failures(self) -> Iterator[None]:
+        """Raise GpuFailedError for an error WebGPU reported and GpuUnavailableError for a lost
+        device; let anything else through as it is: a bug must show, not pass for a GPU failure."""
+        try:
+            yield
+        except Exception as error:
+            name = getattr(error, "name", None)  # a JavaScript error's name (pyodide's JsException)
+            message = str(getattr(error, "message", error))
+            if name in FAILURE_KINDS:
+                raise GpuFailedError(FAILURE_KINDS[name], message) from error
+            if name == LOST_NAME or self.gpu.lost:
+                raise GpuUnavailableError(f"the GPU was lost: {self.gpu.lostReason or message}") from error
+            raise
