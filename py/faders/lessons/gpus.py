@@ -333,7 +333,7 @@ class GpusLesson(Lesson):
                         seconds[key] = measure()
                         row[key] = benchmarks.gflops(benchmarks.matmul_flops(n, n, n), seconds[key])
                     except GpuUnavailableError as failure:
-                        self.backend.fall_back(str(failure))
+                        self.backend.fall_back(failure)
                 self.param.update(benchmark=[dict(r) for r in rows], progress_done=self.progress_done + 1)
             if self._stop_requested:
                 break
