@@ -18,16 +18,15 @@ from markupsafe import Markup
 
 from faders.lessons import LESSONS
 from tools.csp import CONTENT_SECURITY_POLICY
+from tools.deps import Deps, fetch_all, load_manifest
 from tools.prerender import PREVIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 DIST = ROOT / "dist"
 WEB = ROOT / "web"
-VERSIONS = {"pyodide": "0.27.7", "python": "3.12.7", "panel": "1.10.0", "bokeh": "3.10.1"}
 # The Bokeh and Panel JavaScript the lessons use, taken from the verified wheels.
 BOKEH_JS = ["bokeh.min.js", "bokeh-widgets.min.js"]
-PANEL_DIST = f"static/panel/{VERSIONS['panel']}/dist"
 COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map", ".whl", ".zip"}
 
 
@@ -45,8 +44,16 @@ def find_wheel(wheels: list[Path], name: str) -> Path:
     return next(w for w in wheels if w.name.split("-")[0].lower() == name)
 
 
-def copy_static_js(pure_wheels: list[Path], dist: Path) -> list[str]:
+def runtime_versions(deps: Deps) -> dict[str, str]:
+    """What each page's footer names, as deps.toml pins it (Python's version from Pyodide's lock)."""
+    pinned = {spec["name"]: spec["version"] for spec in load_manifest().get("wheel", [])}
+    return {"pyodide": deps.lock["info"]["version"], "python": deps.lock["info"]["python"],
+            "panel": pinned["panel"], "bokeh": pinned["bokeh"]}
+
+
+def copy_static_js(pure_wheels: list[Path], dist: Path, panel_version: str) -> list[str]:
     """Bokeh's and Panel's browser code, served by this site; returns the scripts a page loads."""
+    panel_dist = f"static/panel/{panel_version}/dist"  # where Panel looks for its own files
     scripts = []
     with zipfile.ZipFile(find_wheel(pure_wheels, "bokeh")) as bokeh_wheel:
         for name in BOKEH_JS:
@@ -58,14 +65,14 @@ def copy_static_js(pure_wheels: list[Path], dist: Path) -> list[str]:
         for member in panel_wheel.namelist():
             inside = member.removeprefix("panel/dist/")
             if member == "panel/dist/panel.min.js" or inside.startswith(("css/", "bundled/theme/")):
-                target = dist / PANEL_DIST / inside
+                target = dist / panel_dist / inside
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(panel_wheel.read(member))
-    scripts.append(f"{PANEL_DIST}/panel.min.js")
+    scripts.append(f"{panel_dist}/panel.min.js")
     return scripts
 
 
-def render_pages(dist: Path, scripts: list[str]) -> None:
+def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> None:
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]))
     lessons = list(LESSONS.values())
@@ -74,7 +81,7 @@ def render_pages(dist: Path, scripts: list[str]) -> None:
     page = templates.get_template("lesson.html")
     for lesson in lessons:
         html = page.render(
-            lesson=lesson, scripts=scripts, versions=VERSIONS, csp=CONTENT_SECURITY_POLICY,
+            lesson=lesson, scripts=scripts, versions=versions, csp=CONTENT_SECURITY_POLICY,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
                                          "gpu": lesson.uses_gpu, "embedHeight": lesson.embed_height})
                              .replace("</", "<\\/")),
@@ -123,7 +130,6 @@ def compress(dist: Path) -> None:
 
 def build(dist: Path = DIST) -> Path:
     """Build the whole site into `dist` and return it."""
-    from tools.deps import fetch_all
     from tools.pyodide_dist import build_pyodide_dir
 
     deps = fetch_all(CACHE)
@@ -132,8 +138,9 @@ def build(dist: Path = DIST) -> Path:
     dist.mkdir(parents=True)
     build_pyodide_dir(dist / "pyodide", deps, [wheel])
     note_compressed_sizes(dist / "pyodide")
-    scripts = copy_static_js(deps.pure_wheels, dist)
+    versions = runtime_versions(deps)
+    scripts = copy_static_js(deps.pure_wheels, dist, versions["panel"])
     shutil.copytree(WEB / "assets", dist / "assets")
-    render_pages(dist, scripts)
+    render_pages(dist, scripts, versions)
     compress(dist)
     return dist
