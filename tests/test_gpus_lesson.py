@@ -323,7 +323,7 @@ def test_unknown_action_is_refused_in_words() -> None:
 
 def test_the_worker_gives_the_lesson_its_engine_or_says_why_not() -> None:
     none = start("gpus", json.dumps({}), lambda kind, payload: None, gpu=None)
-    assert "the page did not start it" in none.lesson.results()["engine"]["notices"][0]
+    assert "only when its link asks for backend=webgpu" in none.lesson.results()["engine"]["notices"][0]
     refused = types.SimpleNamespace(available=False, reason="the GPU device request failed (out of memory)")
     link = start("gpus", json.dumps({"backend": "webgpu"}), lambda kind, payload: None, gpu=refused)
     assert "the GPU device request failed (out of memory)" in link.lesson.results()["engine"]["notices"][0]

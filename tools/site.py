@@ -83,7 +83,8 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> No
         html = page.render(
             lesson=lesson, scripts=scripts, versions=versions, csp=CONTENT_SECURITY_POLICY,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
-                                         "gpu": lesson.uses_gpu, "embedHeight": lesson.embed_height})
+                                         "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
+                                         "embedHeight": lesson.embed_height})
                              .replace("</", "<\\/")),
             prose_html=Markup(markdown.markdown(lesson.prose)),
             preview_svg=Markup(PREVIEWS[lesson.slug]()))

@@ -33,6 +33,8 @@ Send = Callable[[str, str], Any]
 
 
 _background: set[asyncio.Future] = set()
+# The page's lesson and its link, at hand from the browser's console: `faders.browser.current.lesson`.
+current: PageLink | None = None
 # Where an action that fails in the background is reported: the page, once a PageLink exists.
 _report_failure: list[Callable[[BaseException], None]] = []
 
@@ -187,7 +189,8 @@ def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, l
         mode = "auto"
     if gpu is not None and gpu.available:
         return SelectingBackend(WebGPUBackend(gpu), mode), notices
-    reason = str(gpu.reason) if gpu is not None else "the page did not start it"
+    reason = (str(gpu.reason) if gpu is not None
+              else "this page starts it only when its link asks for backend=webgpu")
     return SelectingBackend(None, mode, unavailable=reason), notices
 
 
@@ -202,4 +205,6 @@ def start(slug: str, query_json: str, send: Send, gpu: Any = None) -> PageLink:
         lesson, notices = chosen(), []
     lesson.apply(query)
     lesson.notices = notices + lesson.notices
-    return PageLink(lesson, send)
+    global current
+    current = PageLink(lesson, send)
+    return current

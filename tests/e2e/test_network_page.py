@@ -115,6 +115,11 @@ def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None
     phone = open_lesson(guard, base_url + "lessons/network.html?hidden=8,8,8")
     phone.wait_for_timeout(500)  # let Bokeh finish its layout
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Auto mode keeps numpy here, so the page did not spend time starting WebGPU.
+    notices = phone.workers[0].evaluate(
+        "self.pyodide.runPython('from faders.browser import current; current.lesson.backend.notices')"
+        ".toJs()")
+    assert any("only when its link asks for backend=webgpu" in notice for notice in notices)
     guard.context.close()
     assert guard.foreign == []
 

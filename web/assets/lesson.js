@@ -336,7 +336,9 @@ function start() {
   worker.onmessage = onWorkerMessage;
   watchWorker();
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  worker.postMessage({ type: "start", slug: page.slug, query, gpu: page.gpu });
+  // Starting WebGPU costs time; start it only where the lesson can use it.
+  const startsGpu = page.gpu && (page.measuresGpu || chosenBackend === "webgpu");
+  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu });
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }
 

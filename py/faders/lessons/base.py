@@ -29,6 +29,10 @@ class Lesson(param.Parameterized):
     actions: ClassVar[tuple[str, ...]] = ()
     # Lessons that multiply matrices get the page's engine (WebGPU or numpy) as `backend`.
     uses_gpu: ClassVar[bool] = False
+    # A lesson that times both engines itself can choose the GPU in auto mode, so its page starts
+    # WebGPU at once; other GPU lessons stay on numpy in auto mode, and their page starts WebGPU
+    # only when the link asks for it (backend=webgpu).
+    measures_gpu: ClassVar[bool] = False
     # The height (px) of the iframe the embed snippet proposes: the lesson's page at about 700 px wide.
     embed_height: ClassVar[int] = 1500
 

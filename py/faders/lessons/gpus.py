@@ -93,6 +93,7 @@ class GpusLesson(Lesson):
                                            "epochs": "epochs"}
     actions: ClassVar[tuple[str, ...]] = ("benchmark", "train", "stop", "reset", "lose_gpu")
     uses_gpu: ClassVar[bool] = True
+    measures_gpu: ClassVar[bool] = True
     embed_height: ClassVar[int] = 2700
 
     max_size = param.Selector(default=256, objects=LARGEST_SIZES,
