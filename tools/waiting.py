@@ -25,3 +25,17 @@ def wait_until(target: Page | Frame, expression: str, arg: Any = None, timeout: 
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout / 1000:g} s waiting for {expression}")
         time.sleep(polling / 1000)
+
+
+def settled(target: Page | Frame, expression: str, quiet: float = 300, timeout: float = 10_000) -> Any:
+    """The value of `expression` once it has stopped changing for `quiet` ms (a layout that has
+    finished moving, say); TimeoutError if it keeps changing for `timeout` ms."""
+    deadline = time.monotonic() + timeout / 1000
+    value = target.evaluate(expression)
+    while True:
+        time.sleep(quiet / 1000)
+        value, before = target.evaluate(expression), value
+        if value == before:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression} kept changing for {timeout / 1000:g} s")

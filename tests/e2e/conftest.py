@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, Playwright, sync_playwright
 
+from faders.lessons import lesson_class
 from tools.server import StaticServer, start
 from tools.waiting import wait_until
 
@@ -210,3 +211,20 @@ def open_blog_post(guard: Guarded, folder: Path, src: str,
 def lesson_frame(page: Page) -> Frame:
     """The lesson inside a blog post."""
     return next(frame for frame in page.frames if "/lessons/" in frame.url)
+
+
+_first_settings: dict[int, dict[str, str]] = {}
+RESET_ACTIONS = ("stop", "fit_stop", "reset", "fit_reset")
+
+
+def restoring(page: Page) -> Iterator[Page]:
+    """A module's lesson page for one test, put back afterwards as it was first opened (stopped,
+    reset, its first settings), so that no test depends on what another left behind."""
+    first = _first_settings.setdefault(id(page), snapshot(page)["settings"])
+    yield page
+    slug = urllib.parse.urlparse(page.url).path.rsplit("/", 1)[-1].removesuffix(".html")
+    for action in RESET_ACTIONS:
+        if action in lesson_class(slug).actions:
+            page.evaluate("(action) => faders.run(action)", action)
+    restored = page.evaluate("(settings) => faders.set(settings)", first)
+    assert restored["settings"] == first, restored["notices"]

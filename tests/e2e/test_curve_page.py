@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -16,10 +17,10 @@ from playwright.sync_api import Browser, Page, expect
 from faders.lessons.curve_view import FIT_HEIGHT
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
-from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
+from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, restoring, snapshot, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401 (a fixture, used below)
 from tests.helpers import run
-from tools.waiting import wait_until
+from tools.waiting import settled, wait_until
 
 QUERY = "fit=abs&fwidth=5&fseed=3&flr=0.1&fepochs=40"
 # The curve chart's canvases (Bokeh layers several) are the only ones FIT_HEIGHT tall.
@@ -34,8 +35,13 @@ DRAWN_PARTS_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def page(guarded: Guarded, base_url: str) -> Page:
+def opened_page(guarded: Guarded, base_url: str) -> Page:
     return open_lesson(guarded, base_url + "lessons/network.html?" + QUERY)
+
+
+@pytest.fixture
+def page(opened_page: Page) -> Iterator[Page]:
+    yield from restoring(opened_page)
 
 
 def cpython_fit(settings: dict[str, str]) -> dict:
@@ -99,8 +105,8 @@ def test_a_click_on_the_chart_adds_a_point_kept_in_the_url(page: Page, guarded: 
 def test_part_1_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
     phone = open_lesson(guard, base_url + "lessons/network.html?fit=step&fwidth=30")
-    phone.wait_for_timeout(500)  # let Bokeh finish its layout
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Bokeh lays the page out in steps: measure once it has finished.
+    assert settled(phone, "document.documentElement.scrollWidth") <= 390
     assert snapshot(phone)["results"]["fit"]["contributions"] == 30
     guard.context.close()
     assert guard.foreign == []

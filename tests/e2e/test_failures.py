@@ -79,7 +79,7 @@ def test_python_failing_mid_run_is_told_to_the_reader_and_the_blog(
         guarded: Guarded, base_url: str, tmp_path: Path) -> None:
     page, blog = open_blog_post(guarded, tmp_path, base_url + "lessons/network.html?embed=1")
     page.evaluate("() => { window.training = ask('run', 'train'); }")  # not awaited here
-    page.wait_for_timeout(500)
+    wait_until(lesson_frame(page), "faders.get().then((s) => s.results.epoch > 0)")
     # Pyodide's own fatal-error path, which running out of memory takes.
     page.workers[0].evaluate("setTimeout(() => self.pyodide._api.fatal_error(new Error('out of memory')))")
     reply = page.evaluate("window.training")

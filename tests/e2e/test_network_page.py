@@ -6,6 +6,8 @@ settings trained here in CPython by the same lesson class (numpy in both: equal 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,8 +17,9 @@ from faders.core.datasets import feature_columns
 from faders.lessons.formatting import format_number
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import MAP_HEIGHT
-from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
+from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, restoring, snapshot, until
 from tests.helpers import run
+from tools.waiting import settled
 
 # The decision map's canvases (Bokeh layers several) are the only ones MAP_HEIGHT tall.
 MAP_HEIGHTS = (MAP_HEIGHT - 1, MAP_HEIGHT + 1)
@@ -26,8 +29,13 @@ QUERY = "dataset=xor&hidden=4,3&act=tanh,relu&seed=3&lr=0.01"
 
 
 @pytest.fixture(scope="module")
-def page(guarded: Guarded, base_url: str) -> Page:
+def opened_page(guarded: Guarded, base_url: str) -> Page:
     return open_lesson(guarded, base_url + "lessons/network.html?" + QUERY)
+
+
+@pytest.fixture
+def page(opened_page: Page) -> Iterator[Page]:
+    yield from restoring(opened_page)
 
 
 def cpython_lesson(settings: dict[str, str]) -> NetworkLesson:
@@ -113,8 +121,8 @@ def test_clicks_add_points_and_shift_clicks_the_other_class(page: Page) -> None:
 def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
     phone = open_lesson(guard, base_url + "lessons/network.html?hidden=8,8,8")
-    phone.wait_for_timeout(500)  # let Bokeh finish its layout
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Bokeh lays the page out in steps: measure once it has finished.
+    assert settled(phone, "document.documentElement.scrollWidth") <= 390
     # Auto mode keeps numpy here, so the page did not spend time starting WebGPU.
     notices = phone.workers[0].evaluate(
         "self.pyodide.runPython('from faders.browser import current; current.lesson.backend.notices')"

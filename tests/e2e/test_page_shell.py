@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from faders.lessons import LESSONS
 from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_blog_post, open_lesson
 from tools.server import start
-from tools.waiting import wait_until
+from tools.waiting import settled, wait_until
 
 
 def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
@@ -137,8 +137,8 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
 def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, path: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
     page = open_lesson(guard, base_url + path)
-    page.wait_for_timeout(500)  # let Bokeh finish its layout
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # Bokeh lays the page out in steps: measure once it has finished.
+    assert settled(page, "document.documentElement.scrollWidth") <= 390
     guard.context.close()
     assert guard.foreign == []
 
