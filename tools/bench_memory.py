@@ -1,0 +1,71 @@
+"""Memory of a lesson's tab over a long run: the renderer process (the page and its Python worker,
+whose WebAssembly heap lives there too) when the lesson is ready, then every few seconds while the
+network playground trains 8,8,8 on the spiral for three minutes, and the growth per minute (the
+slope of a straight line fitted to the samples)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tools.waiting import wait_until
+
+LONG_RUN = "lessons/network.html?dataset=spiral&hidden=8,8,8"
+RUN_SECONDS = 180
+SAMPLE_SECONDS = 10
+TARGET_MB_PER_MINUTE = 5.0
+
+
+def renderer_pids(browser) -> list[int]:  # type: ignore[no-untyped-def]
+    """The pids of the browser's renderer processes (one here: the bench opens one page)."""
+    session = browser.new_browser_cdp_session()
+    processes = session.send("SystemInfo.getProcessInfo")["processInfo"]
+    session.detach()
+    return [process["id"] for process in processes if process["type"] == "renderer"]
+
+
+def resident_mb(pids: list[int]) -> float:
+    """Proportional set size of the processes, in MB (shared pages counted once across them)."""
+    total_kb = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+def slope_per_minute(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) samples, in MB a minute."""
+    n = len(samples)
+    mean_t = sum(t for t, _ in samples) / n
+    mean_m = sum(m for _, m in samples) / n
+    covariance = sum((t - mean_t) * (m - mean_m) for t, m in samples)
+    variance = sum((t - mean_t) ** 2 for t, _ in samples)
+    return 60 * covariance / variance
+
+
+def long_run_memory(browser, base_url: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + LONG_RUN)
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    pids = renderer_pids(browser)
+    at_ready = resident_mb(pids)
+    page.evaluate("() => { faders.run('train'); }")
+    began, samples = time.monotonic(), []
+    while (elapsed := time.monotonic() - began) < RUN_SECONDS:
+        samples.append((elapsed, resident_mb(pids)))
+        time.sleep(SAMPLE_SECONDS)
+    epochs = page.evaluate("faders.run('stop')")["results"]["epoch"]
+    context.close()
+    return {"ready_mb": at_ready, "end_mb": samples[-1][1], "slope": slope_per_minute(samples),
+            "epochs": epochs}
+
+
+def print_memory(figures: dict[str, float], print_rows) -> None:  # type: ignore[no-untyped-def]
+    print(f"\nMemory of the lesson's tab (renderer process, PSS), network 8,8,8 on spiral trained for "
+          f"{RUN_SECONDS // 60} minutes ({figures['epochs']:,} epochs), sampled every {SAMPLE_SECONDS} s")
+    print_rows([("when ready", f"{figures['ready_mb']:.0f} MB", ""),
+                ("at the end of the run", f"{figures['end_mb']:.0f} MB", ""),
+                ("growth while training", f"{figures['slope']:.1f} MB/min",
+                 f"≤ {TARGET_MB_PER_MINUTE:g} MB/min")])
