@@ -1,6 +1,7 @@
 """What a screen reader hears: one sentence at a time in the page's polite live region.
 
-The lesson's words travel in a hidden Bokeh Div named ANNOUNCER; the page copies each new text into
+The lesson's words travel as the tag of a hidden, empty Bokeh Spacer named ANNOUNCER (a tag is never
+drawn, so the words appear nowhere else on the page); the page copies each new text into
 its `aria-live="polite"` element (web/assets/access.js). Sentences come when a run starts, stops,
 finishes or diverges (any `…status` parameter, in the words of the matching `…message()`), a summary
 of a run at most every SUMMARY_SECONDS while it goes, and the lesson's `summary()` once the reader's
@@ -13,7 +14,7 @@ import time
 from typing import Any
 
 import panel as pn
-from bokeh.models import Div
+from bokeh.models import Spacer
 
 from faders.lessons.kit.settle import Settled
 
@@ -24,12 +25,12 @@ RUNNING = ("training", "benchmarking")
 
 
 class Announcer:
-    """Watches a lesson and writes what changed, in words, to the hidden announcer Div."""
+    """Watches a lesson and says what changed, in words, through the hidden announcer."""
 
     def __init__(self, lesson: Any) -> None:
         self.lesson = lesson
-        self.div = Div(name=ANNOUNCER, text="", visible=False)
-        self.pane = pn.pane.Bokeh(self.div, visible=False, margin=0)
+        self.model = Spacer(name=ANNOUNCER, tags=[""], visible=False, width=0, height=0)
+        self.pane = pn.pane.Bokeh(self.model, visible=False, margin=0)
         self.said_at = 0.0
         self.statuses = [name for name in lesson.param if name.endswith("status")]
         self.settled = Settled(SETTLE_SECONDS, self._summarise)
@@ -43,7 +44,12 @@ class Announcer:
         if sentence:
             self.said_at = time.monotonic()
             with pn.io.unlocked():
-                self.div.text = sentence
+                self.model.tags = [sentence]
+
+    @property
+    def said(self) -> str:
+        """The last sentence announced."""
+        return self.model.tags[0]
 
     def _message(self, status_name: str) -> str:
         words = getattr(self.lesson, status_name.replace("status", "message"), None)
@@ -65,5 +71,5 @@ class Announcer:
     def _summarise(self) -> None:
         if self._running() is None:
             summary = self.lesson.summary()
-            if summary != self.div.text:
+            if summary != self.said:
                 self.say(summary)
