@@ -32,11 +32,17 @@ const setAttr = (element, name, value) => {
   if (element && value != null && element.getAttribute(name) !== String(value)) element.setAttribute(name, value);
 };
 
+// Panel hands help over as a Tooltip whose content is an HTML model (from the knob's doc, written
+// in the code); its words are read from an inert parse, which runs nothing.
 function helpText(description) {
   if (description == null) return "";
   if (typeof description === "string") return description;
   const content = description.content;
-  return typeof content === "string" ? content : (content?.text ?? "");
+  if (typeof content === "string") return content;
+  const html = content?.html;
+  const source = Array.isArray(html) ? html.filter((part) => typeof part === "string").join(" ") : html;
+  if (typeof source !== "string") return "";
+  return new DOMParser().parseFromString(source, "text/html").body.textContent.trim();
 }
 
 function nameWidget(view) {
@@ -68,8 +74,10 @@ function nameWidget(view) {
   if (icon && help) {
     setAttr(icon, "tabindex", "0");
     setAttr(icon, "role", "button");
-    setAttr(icon, "aria-label", `Help: ${name}`);
-    setAttr(icon, "aria-description", help);
+    // Named "Help" with the widget's name in its description: a name containing the widget's own
+    // would compete with it when people and tools look the widget up by its label.
+    setAttr(icon, "aria-label", "Help");
+    setAttr(icon, "aria-description", `${name}: ${help}`);
     if (!icon.dataset.keyboard) {
       // Bokeh shows the help on hover only; focus shows it too.
       icon.dataset.keyboard = "1";
@@ -83,8 +91,13 @@ function nameChart(view) {
   const { model } = view;
   const tag = (model.tags || []).find((t) => typeof t === "string" && t.startsWith(ALT_TAG));
   const title = model.title && typeof model.title.text === "string" ? model.title.text : "";
+  const name = `Chart: ${title || "untitled"}`;
+  // The title names the chart; the words with its numbers describe it (a long name would also be
+  // taken for the label of every control whose name it happens to contain).
+  const words = tag ? tag.slice(ALT_TAG.length) : "";
   setAttr(view.el, "role", "img");
-  setAttr(view.el, "aria-label", tag ? tag.slice(ALT_TAG.length) : `Chart: ${title || "untitled"}`);
+  setAttr(view.el, "aria-label", name);
+  if (words) setAttr(view.el, "aria-description", words.startsWith(`${name}.`) ? words.slice(name.length + 2) : words);
   // Bokeh makes the chart a tab stop for its tools' keys; these charts have no tools.
   setAttr(view.canvas_view?.events_el, "tabindex", "-1");
 }
@@ -112,8 +125,10 @@ export function refresh(views) {
 
 // ---- focus that would fall to <body> -------------------------------------------------------
 
+let lastHost = null; // the focused control's Bokeh view element, which outlives a redraw of the control
+
 document.addEventListener("focusin", (event) => {
-  lastFocused = event.composedPath()[0];
+  if (event.target.id !== "faders-live") remember(event.composedPath()[0]); // parked focus is not a choice
 });
 
 function deepActive() {
@@ -136,10 +151,12 @@ function focusableIn(host) {
   return null;
 }
 
-// The nearest control still usable around the one that went away (Train → Stop, Stop → Train).
-function neighbour(element) {
-  let host = element.getRootNode().host;
-  for (let level = 0; host && level < 4; level += 1, host = host.getRootNode().host) {
+// The control itself if it is usable again (perhaps redrawn), else the nearest usable one around
+// it (Train → Stop, Stop → Train).
+function near(host) {
+  for (let level = 0; host?.isConnected && level < 4; level += 1, host = host.getRootNode().host) {
+    const own = focusableIn(host);
+    if (own) return own;
     const siblings = [...host.parentNode.children];
     const at = siblings.indexOf(host);
     const order = siblings.map((_, i) => i).filter((i) => i !== at)
@@ -152,14 +169,38 @@ function neighbour(element) {
   return null;
 }
 
-function rescueFocus() {
-  const gone = lastFocused;
-  if (!gone || !(gone.disabled || gone.closest?.("[disabled]") || !gone.isConnected)) return;
-  const active = deepActive();
-  if (active && active !== document.body && active !== gone) return;
-  const target = (gone.isConnected && neighbour(gone)) || document.getElementById("faders-live");
-  target.focus();
+// When nothing near is usable yet (a run disables every knob), focus waits on the lesson itself and
+// goes back beside the control it left as soon as one can be used again.
+let parked = false;
+const unusable = (element) => element.disabled || element.closest?.("[disabled]") || !element.isConnected;
+
+function remember(element) {
+  lastFocused = element;
+  lastHost = element.getRootNode().host ?? null;
 }
+
+function rescueFocus() {
+  const live = document.getElementById("faders-live");
+  const active = deepActive();
+  if (active && active !== document.body && active !== live && !unusable(active)) {
+    parked = false;
+    return remember(active); // focus is where it belongs: note where that is
+  }
+  if (!parked && (!lastFocused || !unusable(lastFocused))) return; // the reader put it elsewhere
+  const target = near(lastHost);
+  if (target) {
+    parked = false;
+    return target.focus();
+  }
+  if (!parked) {
+    parked = true;
+    live.focus();
+  }
+}
+
+// A focused control that is disabled or redrawn loses focus without an event: look every tenth of
+// a second too (a few property reads) besides after each update.
+setInterval(rescueFocus, 100);
 
 // ---- the lesson's voice --------------------------------------------------------------------
 
@@ -167,7 +208,7 @@ function rescueFocus() {
 export function listen(jsdoc, region) {
   const announcer = jsdoc.get_model_by_name(ANNOUNCER);
   if (!announcer) return;
-  announcer.properties.text.change.connect(() => {
-    region.textContent = announcer.text;
+  announcer.properties.tags.change.connect(() => {
+    region.textContent = String(announcer.tags[0] ?? "");
   });
 }
