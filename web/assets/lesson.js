@@ -1,6 +1,8 @@
 // A lesson page: starts the Python worker, shows real loading progress, draws the lesson with
 // Bokeh when Python has built it, keeps page and worker in sync, keeps the URL and the embed
 // snippet in step with the knobs, and offers the automation API (window.faders, postMessage).
+import { listen, loadInsideStyles, refresh } from "./access.js";
+
 const page = JSON.parse(document.getElementById("faders-page").textContent);
 const root = document.documentElement;
 const $ = (id) => document.getElementById(id);
@@ -248,6 +250,7 @@ async function drainPatches() {
       }
     }
     await nextTask();
+    refresh();
     patchesDrawn += 1;
     worker.postMessage({ type: "drawn" });
   }
@@ -266,6 +269,9 @@ async function draw(payload) {
   const [views] = await window.Bokeh.embed.embed_items(docs_json, render_items);
   jsdoc = [...views.roots.values()][0].model.document;
   jsdoc.on_change(sendChange, false);
+  await insideStyles;
+  refresh([...views.roots.values()]);
+  listen(jsdoc, $("faders-announce"));
   $("faders-preview").hidden = true;
   $("faders-loader").hidden = true;
   worker.postMessage({ type: "rendered" });
@@ -327,6 +333,8 @@ function watchWorker() {
   };
   worker.onmessageerror = () => fail("A message from the lesson's Python could not be read.");
 }
+
+const insideStyles = loadInsideStyles(new URL("./inside.css", import.meta.url));
 
 function start() {
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {

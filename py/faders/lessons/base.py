@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any, ClassVar
 
 import param
@@ -37,6 +38,14 @@ class Lesson(param.Parameterized):
     embed_height: ClassVar[int] = 1500
 
     notices = param.List(default=[], doc="Messages about settings that were refused.")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every lesson's page is accessible by construction: its own `view` is wrapped so that the
+        # layout it builds gets charts described in words and a live voice (lessons.kit.accessible).
+        super().__init_subclass__(**kwargs)
+        own_view = cls.__dict__.get("view")
+        if own_view is not None and not getattr(own_view, "accessible", False):
+            cls.view = _made_accessible(own_view)
 
     def __init__(self, backend: Backend | None = None, **params: Any) -> None:
         super().__init__(**params)
@@ -96,6 +105,16 @@ class Lesson(param.Parameterized):
         """After an action failed half-way: put back what it left mid-way (a run still marked as
         training, say), so that every action works again. Nothing to do by default."""
 
+    def announcement(self, status_name: str = "status") -> str:
+        """A sentence on a run while it goes, said every few seconds: by default the words of the
+        `…message()` that goes with the status parameter `status_name`."""
+        words = getattr(self, status_name.replace("status", "message"), None)
+        return words() if callable(words) else ""
+
+    def summary(self) -> str:
+        """The lesson's result in one sentence, said once the reader's changes have settled."""
+        return ""
+
     def view(self, with_prose: bool = False) -> Any:
         """The Panel layout of the lesson."""
         raise NotImplementedError
@@ -106,3 +125,14 @@ class Lesson(param.Parameterized):
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """In a Jupyter notebook, a lesson displays as its live page."""
         return self.view(with_prose=True)._repr_mimebundle_(include, exclude)
+
+
+def _made_accessible(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def accessible_view(self: Lesson, *args: Any, **kwargs: Any) -> Any:
+        from faders.lessons.kit.accessible import accessible  # Panel is imported with the view only
+
+        return accessible(view(self, *args, **kwargs), self)
+
+    accessible_view.accessible = True  # type: ignore[attr-defined]
+    return accessible_view

@@ -111,6 +111,13 @@ class FunctionLesson(Lesson):
             return "Training: forward pass, loss, gradient, update, again and again."
         return "Turn the knobs by hand, or press Train."
 
+    def announcement(self, status_name: str = "status") -> str:
+        """How a run stands, said every few seconds while it trains."""
+        if self.status == "training" and self.trace:
+            last = self.trace[-1]
+            return f"Training: step {last.step:,} of {self.steps:,}, loss {format_number(last.loss)}."
+        return self.message()
+
     @property
     def frozen(self) -> bool:
         """The knobs cannot be turned (nor training started): training runs, or has finished."""

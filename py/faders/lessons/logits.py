@@ -197,6 +197,15 @@ class LogitsLesson(Lesson):
 
     # ---- words ---------------------------------------------------------------------------
 
+    def summary(self) -> str:
+        """The result in one sentence, for the page's live region."""
+        out: Outcome = self.outcome
+        top = quote(self.labels[out.top])
+        share = out.counts[out.top]
+        return (f"Most likely: {top}, probability {format_probability(float(out.probabilities[out.top]))} "
+                f"at temperature {self.temperature:g}; entropy {out.entropy:.2f} bits. In "
+                f"{self.n_draws:,} draws, {top} came up {int(share):,} times.")
+
     def explanation(self) -> str:
         """Deterministic, probabilistic or statistical: what the current setting shows, in words."""
         out: Outcome = self.outcome

@@ -1,0 +1,155 @@
+"""Every chart in words: a text alternative that says what it shows and its key numbers.
+
+The words are made here, from the figure's own title, axis labels, legend and data, and kept on the
+figure as a tag (ALT_TAG + text); the page gives the chart `role="img"` with that text as its name
+(web/assets/access.js). They are made again once a chart's data have settled (not every frame of a
+run). Category names (a reader's labels) go through safe_text.quote; numbers are written by
+formatting.format_number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from bokeh.models import ColumnDataSource, GlyphRenderer, Legend, Model, Plot
+
+from faders.lessons.formatting import format_number
+from faders.lessons.kit.safe_text import quote
+from faders.lessons.kit.settle import Settled
+
+ALT_TAG = "faders-alt:"
+SETTLE_SECONDS = 1.5
+MOST_BARS = 12
+
+
+def _numbers(values: Any) -> np.ndarray:
+    try:
+        array = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        return np.array([])
+    return array[np.isfinite(array)]
+
+
+def _column(renderer: GlyphRenderer, field: str) -> Any:
+    source = renderer.data_source
+    spec = getattr(renderer.glyph, field, None)
+    name = spec if isinstance(spec, str) else getattr(spec, "field", None) if spec is not None else None
+    if isinstance(spec, dict):
+        name = spec.get("field")
+    if isinstance(source, ColumnDataSource) and name in source.data:
+        return source.data[name]
+    return None
+
+
+def _legend_names(fig: Plot) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for legend in fig.select({"type": Legend}):
+        for item in legend.items:
+            label = item.label
+            text = label.get("value") if isinstance(label, dict) else getattr(label, "value", None)
+            for renderer in item.renderers:
+                if text:
+                    names[renderer.id] = quote(text)
+    return names
+
+
+def _factor(name: Any) -> str:
+    # Nested categories arrive as tuples: ("this model", "fp32") reads "this model, fp32".
+    return ", ".join(quote(part) for part in name) if isinstance(name, (tuple, list)) else quote(name)
+
+
+def _bars(renderer: GlyphRenderer, category: str, value: str) -> str:
+    names, heights = _column(renderer, category), _column(renderer, value)
+    if names is None or heights is None:
+        return ""
+    pairs = [f"{_factor(n)} {format_number(float(h))}" for n, h in zip(names, heights, strict=False)
+             if np.isfinite(float(h))]
+    more = f" and {len(pairs) - MOST_BARS} more" if len(pairs) > MOST_BARS else ""
+    return "bars: " + "; ".join(pairs[:MOST_BARS]) + more if pairs else ""
+
+
+def _series(renderer: GlyphRenderer) -> str:
+    kind = type(renderer.glyph).__name__
+    if kind in ("VBar", "HBar"):
+        category, value = ("x", "top") if kind == "VBar" else ("y", "right")
+        bars = _bars(renderer, category, value)
+        if bars:
+            return bars
+    if kind in ("Image", "ImageRGBA"):
+        return "a colour map"
+    xs, ys = _numbers(_column(renderer, "x")), _numbers(_column(renderer, "y"))
+    if kind in ("MultiLine", "Segment", "Patches"):
+        count = len(next(iter(renderer.data_source.data.values()), []))
+        return f"{count} {'lines' if count != 1 else 'line'}"
+    if len(ys) == 0:
+        return ""
+    if len(ys) == 1 and len(xs) == 1:
+        return f"a point at ({format_number(xs[0])}, {format_number(ys[0])})"
+    shown = "a line through" if kind == "Line" else "points:"
+    words = f"{shown} {len(ys)} {'points' if len(ys) != 1 else 'point'}"
+    if len(xs) == len(ys) and len(xs):
+        words += f", x from {format_number(xs.min())} to {format_number(xs.max())}"
+    words += f", y from {format_number(ys.min())} to {format_number(ys.max())}"
+    if kind == "Line":
+        words += f", ending at y = {format_number(ys[-1])}"
+    return words
+
+
+def describe(fig: Plot) -> str:
+    """The chart in words: its title, its axes and, for each drawn series, its key numbers."""
+    title = fig.title.text if fig.title is not None else ""
+    parts = [f"Chart: {title or 'untitled'}."]
+    axes = [axis.axis_label for axis in (*fig.below, *fig.left) if getattr(axis, "axis_label", None)]
+    if len(axes) == 2:
+        parts.append(f"Across: {axes[0]}; up: {axes[1]}.")
+    names, drawn = _legend_names(fig), []
+    for renderer in fig.renderers:
+        series = _series(renderer) if isinstance(renderer, GlyphRenderer) and renderer.visible else ""
+        if series:
+            label = names.get(renderer.id)
+            drawn.append(f"{label}: {series}." if label else f"{series[:1].upper()}{series[1:]}.")
+    return " ".join(parts + (drawn or ["No data yet."]))
+
+
+def figures(root: Any) -> Iterator[Plot]:
+    """Every Bokeh figure inside a Panel layout (or a Bokeh layout)."""
+    if isinstance(root, Plot):
+        yield root
+        return
+    if isinstance(root, Model):
+        for child in getattr(root, "children", []) or []:
+            yield from figures(child[0] if isinstance(child, tuple) else child)
+        return
+    inner = getattr(root, "object", None)
+    if isinstance(inner, Model):
+        yield from figures(inner)
+    for child in getattr(root, "objects", []) or []:
+        yield from figures(child)
+
+
+class Described:
+    """Keeps one figure's text alternative current: written now, and again once its data settle."""
+
+    def __init__(self, fig: Plot) -> None:
+        self.fig = fig
+        self.settled = Settled(SETTLE_SECONDS, self.refresh)
+        self.refresh()
+        sources = {id(r.data_source): r.data_source for r in fig.renderers if isinstance(r, GlyphRenderer)}
+        for source in sources.values():
+            source.on_change("data", self._changed)
+        fig.title.on_change("text", self._changed)
+
+    def _changed(self, attr: str, old: Any, new: Any) -> None:
+        self.settled.poke()
+
+    def refresh(self) -> None:
+        alt = ALT_TAG + describe(self.fig)
+        if self.fig.tags != [alt]:
+            self.fig.tags = [alt]
+
+
+def describe_charts(layout: Any) -> list[Described]:
+    """Give every figure in `layout` a text alternative that follows its data."""
+    return [Described(fig) for fig in figures(layout)]
