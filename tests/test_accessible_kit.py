@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from bokeh.models import Plot, Spacer
 
 import faders.lessons.function as function_module
@@ -12,6 +10,7 @@ from faders.lessons.function import FunctionLesson
 from faders.lessons.kit.announce import ANNOUNCER
 from faders.lessons.kit.charts import ALT_TAG, figures
 from faders.lessons.logits import LogitsLesson
+from tests.helpers import run
 
 
 def alternatives(layout: object) -> dict[str, str]:
@@ -53,7 +52,7 @@ def test_the_loss_chart_follows_training_and_the_announcer_says_trained(monkeypa
     monkeypatch.setattr(function_module, "FRAME_SECONDS", 0)
     lesson = FunctionLesson()
     layout = lesson.view()
-    asyncio.run(lesson.run("train"))
+    run(lesson.run("train"))
     loss_words = alternatives(layout)["Loss while training (log scale)"]
     assert "A line through 1001 points, x from 0 to 1000" in loss_words
     assert announcer(layout).tags[0].startswith("Trained: 1000 steps brought the loss to")

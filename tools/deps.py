@@ -185,13 +185,17 @@ def install_pyodide(version: str) -> Path:
         raise ValueError(f"package.json must depend on pyodide {version} exactly, as deps.toml says")
     folder = ROOT / "node_modules" / "pyodide"
     installed = folder / "package.json"
-    if installed.exists() and json.loads(installed.read_text()).get("version") == version:
+    # node_modules/ matches package-lock.json as it was last installed (a new pin reinstalls it).
+    stamp, wanted = ROOT / "node_modules" / ".faders-lock", sha256_of(ROOT / "package-lock.json")
+    if (installed.exists() and json.loads(installed.read_text()).get("version") == version
+            and stamp.exists() and stamp.read_text() == wanted):
         return folder
     if shutil.which("npm") is None:
         raise RuntimeError("npm is required to install the Pyodide core (apt-get install npm)")
-    _say(f"npm ci (pyodide@{version})")
+    _say(f"npm ci (pyodide@{version} and the test tools in package-lock.json)")
     subprocess.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
                    cwd=ROOT, check=True)
+    stamp.write_text(wanted)
     return folder
 
 
