@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import itertools
 import json
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 
 from faders.core import playground
 from faders.core.datasets import feature_columns
+from faders.lessons.kit.history import CURVE_POINTS, LossHistory
 from faders.lessons.network import MAP_RESOLUTION, NetworkLesson
 from tests.helpers import notebook_display, page_link_session, run
 
@@ -129,6 +131,33 @@ def test_training_stops_at_a_target_loss() -> None:
     assert lesson.status == "done" and curve[-1][1] <= 0.1 < curve[-2][1]
 
 
+def test_a_history_of_any_length_keeps_at_most_its_limit_evenly_spaced_first_and_latest() -> None:
+    history = LossHistory((0, 0.0), limit=10)
+    for epoch in range(1, 1000):
+        history.append((epoch, float(epoch)))
+        epochs = [row[0] for row in history]
+        assert min(epoch + 1, 5) <= len(epochs) <= 10 and history.count == epoch + 1  # half full at least
+        assert epochs[0] == 0 and epochs[-1] == epoch  # the first and the latest are always there
+        steps = {b - a for a, b in itertools.pairwise(epochs[:-1])}
+        assert steps <= {history.stride} and epochs[-1] - epochs[-2] <= history.stride  # evenly thinned
+    assert history.stride == 128
+
+
+def test_a_long_run_keeps_a_bounded_loss_curve_of_the_true_losses() -> None:
+    epochs = 3 * CURVE_POINTS + 17  # thinned twice over
+    lesson = trained(epochs, n_points=20, batch_size=10)
+    core = playground.start(lesson.setup())
+    losses = [core.losses()]
+    for _ in range(epochs):
+        core.epoch()
+        losses.append(core.losses())
+    curve = lesson.results()["loss_curve"]
+    assert len(curve) <= CURVE_POINTS and len(lesson.history) == len(curve)
+    assert curve[0][0] == 0 and curve[-1][0] == epochs == lesson.results()["epoch"]
+    assert all(row[1:] == list(losses[row[0]]) for row in curve)  # each kept epoch's own losses
+    assert (lesson.results()["train_loss"], lesson.results()["test_loss"]) == losses[-1]
+
+
 def test_reset_and_a_data_or_network_knob_start_again_from_epoch_zero() -> None:
     lesson = trained(5)
     first = lesson.results()["loss_curve"][0]
@@ -224,7 +253,7 @@ def test_the_learning_rate_and_batch_size_change_mid_run_without_starting_again(
         assert lesson.current_run.changes == [(changed_at, {"learning_rate": 0.1, "batch_size": 25})]
 
     run(change_while_training())
-    assert lesson.status == "stopped" and len(lesson.history) == lesson.epoch + 1  # no restart
+    assert lesson.status == "stopped" and lesson.history.count == lesson.epoch + 1  # no restart
     assert lesson.current_run.optimizer.learning_rate == 0.1
     # The exported code replays the change at its epoch and ends at the same losses.
     code = lesson.python_code()

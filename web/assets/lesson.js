@@ -4,6 +4,8 @@
 import { listen, loadInsideStyles, refresh } from "./access.js";
 
 const page = JSON.parse(document.getElementById("faders-page").textContent);
+// Fetched beside the worker's start rather than before it; needed only when the lesson is drawn.
+const bokehRedraws = import("./bokeh-redraws.js");
 const root = document.documentElement;
 const $ = (id) => document.getElementById(id);
 const MB = (bytes) => (bytes / 1e6).toFixed(1);
@@ -266,6 +268,7 @@ async function draw(payload) {
   const { docs_json, render_items, root_ids } = JSON.parse(payload);
   render_items[0].roots = { [root_ids[0]]: "faders-live" };
   render_items[0].root_ids = root_ids;
+  (await bokehRedraws).lightenRedraws(window.Bokeh, window); // before the first redraw
   const [views] = await window.Bokeh.embed.embed_items(docs_json, render_items);
   jsdoc = [...views.roots.values()][0].model.document;
   jsdoc.on_change(sendChange, false);

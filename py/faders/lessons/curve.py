@@ -25,6 +25,7 @@ from faders.core.activations import ACTIVATIONS
 from faders.core.curve import POINTS, TARGETS, X_LIMIT, Y_LIMIT
 from faders.lessons.formatting import format_number, run_message
 from faders.lessons.frames import train_in_frames
+from faders.lessons.kit.history import LossHistory
 from faders.lessons.urlstate import PointList
 
 FIT_URL_NAMES: dict[str, str] = {
@@ -36,7 +37,6 @@ FIT_LIVE = ("fit_learning_rate", "fit_stop_epoch")
 MAX_WIDTH, MAX_DEPTH, MAX_POINTS = 64, 6, 100
 FRAME_SECONDS = 0.1
 RESOLUTION = 201  # the curves are drawn through this many x values
-CURVE_POINTS = 400  # the loss curve is sent at most this many points long
 DIVERGED_LOSS = 1e12
 # Above this many multiply-adds per epoch (points × weights, forward and backward) a network trains
 # too slowly on a phone to watch it fit.
@@ -104,7 +104,7 @@ class CurveFitting(param.Parameterized):
     def __init__(self, *args: Any, **params: Any) -> None:
         super().__init__(*args, **params)
         self._fit_stop_requested = False
-        self.fit_history: list[tuple[int, float]] = []  # (epoch, mean squared error), from epoch 0
+        self.fit_history: LossHistory[tuple[int, float]]  # (epoch, mean squared error): see _fit_restart
         self._fit_restart()
 
     # ---- building the run --------------------------------------------------------------------
@@ -133,14 +133,14 @@ class CurveFitting(param.Parameterized):
             self.fit_target = self._fit_run.setup.target if hasattr(self, "_fit_run") else "sine"
             return
         self._fit_run = curve.start_fit(self.fit_setup())
-        self.fit_history = [(0, self._fit_run.loss())]
+        self.fit_history = LossHistory((0, self._fit_run.loss()))
         self.fit_run_number += 1
         self.fit_status = "idle"
         self._fit_publish()
 
     def _fit_publish(self) -> None:
         """Make the run's current state the frame the page draws (a diverged state is never shown)."""
-        epoch, loss = self.fit_history[-1]
+        epoch, loss = self.fit_history.last
         model = self._fit_run.model
         if not (loss < DIVERGED_LOSS and all(np.isfinite(p).all() for p in model.parameters())):
             return
@@ -196,7 +196,7 @@ class CurveFitting(param.Parameterized):
 
     @property
     def fit_epoch(self) -> int:
-        return self.fit_history[-1][0]
+        return self.fit_history.last[0]
 
     @property
     def fit_run(self) -> curve.FitRun:
@@ -205,7 +205,7 @@ class CurveFitting(param.Parameterized):
 
     def fit_results(self) -> dict[str, Any]:
         """Every number Part 1 shows."""
-        epoch, loss = self.fit_history[-1]
+        epoch, loss = self.fit_history.last
         run, frame = self._fit_run, self.fit_frame
         return {
             "status": self.fit_status, "message": self.fit_message(), "epoch": epoch, "loss": _shown(loss),
@@ -219,12 +219,8 @@ class CurveFitting(param.Parameterized):
         }
 
     def fit_loss_curve(self) -> list[list[float | None]]:
-        """[epoch, loss] rows, thinned to at most CURVE_POINTS (the last one always kept)."""
-        every = max(1, math.ceil(len(self.fit_history) / CURVE_POINTS))
-        rows = self.fit_history[::every]
-        if rows[-1] is not self.fit_history[-1]:
-            rows.append(self.fit_history[-1])
-        return [[epoch, _shown(loss)] for epoch, loss in rows]
+        """[epoch, loss] rows from epoch 0 to the latest, evenly thinned (LossHistory)."""
+        return [[epoch, _shown(loss)] for epoch, loss in self.fit_history]
 
     def fit_size_warning(self) -> str:
         """Words when the network is too large to watch it train here."""
@@ -252,7 +248,7 @@ class CurveFitting(param.Parameterized):
                 "weight.")
 
     def fit_message(self) -> str:
-        epoch, loss = self.fit_history[-1]
+        epoch, loss = self.fit_history.last
         return run_message(self.fit_status, epoch, f"mean squared error {format_number(loss)}",
                            self.fit_learning_rate,
                            "Press Train to fit the curve, or Step to train one epoch at a time.")

@@ -32,6 +32,7 @@ from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
 from faders.lessons.formatting import format_number, run_message
 from faders.lessons.frames import train_in_frames
+from faders.lessons.kit.history import LossHistory
 from faders.lessons.kit.safe_text import quote
 from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
 
@@ -49,7 +50,6 @@ MAP_RESOLUTION = 40
 LARGE_WORK = 20_000_000
 # Knobs that may change while training runs: what is drawn, when to stop, and how the next epochs train.
 LIVE_KNOBS = ("show_test", "discretise", "target_loss", "stop_epoch", *playground.TUNABLE)
-CURVE_POINTS = 400  # the loss curves are sent at most this many points long
 
 PROSE = """
 A **neural network** is a function built from many small ones. Each **neuron** adds up its inputs,
@@ -134,7 +134,7 @@ class NetworkLesson(CurveFitting, Lesson):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._stop_requested = False
-        self.history: list[tuple[int, float, float]] = []  # (epoch, train loss, test loss), from epoch 0
+        self.history: LossHistory[tuple[int, float, float]]  # (epoch, train loss, test loss): see _restart
         # Knobs given together at construction are brought in line as if turned one by one.
         self._dataset_changed()
         self._problem_changed()
@@ -234,7 +234,7 @@ class NetworkLesson(CurveFitting, Lesson):
             self.notices = [*self.notices, f"Cannot train on this setting: {reason}."]
             return
         train_loss, test_loss = self._run.losses()
-        self.history = [(0, train_loss, test_loss)]
+        self.history = LossHistory((0, train_loss, test_loss))
         self.speed = {}
         self.run_number += 1
         self.status = "idle"
@@ -242,7 +242,7 @@ class NetworkLesson(CurveFitting, Lesson):
 
     def _publish(self) -> None:
         """Make the run's current state the frame the page draws."""
-        epoch, train_loss, test_loss = self.history[-1]
+        epoch, train_loss, test_loss = self.history.last
         if not (math.isfinite(train_loss) and self._finite_weights()):
             return  # the page never shows what diverged: it keeps the last good frame
         setup = self._run.setup
@@ -350,7 +350,7 @@ class NetworkLesson(CurveFitting, Lesson):
 
     @property
     def epoch(self) -> int:
-        return self.history[-1][0]
+        return self.history.last[0]
 
     def weights(self) -> list[np.ndarray]:
         """Each layer's weight matrix (n_in, n_out), first to last: what the network diagram draws."""
@@ -362,7 +362,7 @@ class NetworkLesson(CurveFitting, Lesson):
         return self._run
 
     def results(self) -> dict[str, Any]:
-        epoch, train_loss, test_loss = self.history[-1]
+        epoch, train_loss, test_loss = self.history.last
         run = self._run
         out: dict[str, Any] = {
             "status": self.status, "message": self.message(), "epoch": epoch,
@@ -386,12 +386,8 @@ class NetworkLesson(CurveFitting, Lesson):
         return out
 
     def loss_curve(self) -> list[list[float | None]]:
-        """[epoch, train loss, test loss] rows, thinned to at most CURVE_POINTS (the last one always kept)."""
-        every = max(1, math.ceil(len(self.history) / CURVE_POINTS))
-        rows = self.history[::every]
-        if rows[-1] is not self.history[-1]:
-            rows.append(self.history[-1])
-        return [[epoch, _shown(train), _shown(test)] for epoch, train, test in rows]
+        """[epoch, train loss, test loss] rows from epoch 0 to the latest, evenly thinned (LossHistory)."""
+        return [[epoch, _shown(train), _shown(test)] for epoch, train, test in self.history]
 
     def size_warning(self) -> str:
         """Words when a setting is too large for this device to train at a watchable speed."""
@@ -402,7 +398,7 @@ class NetworkLesson(CurveFitting, Lesson):
                 f"on a phone it may train only a few epochs a second. Fewer points or neurons train faster.")
 
     def message(self) -> str:
-        epoch, train_loss, test_loss = self.history[-1]
+        epoch, train_loss, test_loss = self.history.last
         losses = f"train loss {format_number(train_loss)}, test loss {format_number(test_loss)}"
         return run_message(self.status, epoch, losses, self.learning_rate,
                            "Press Train to start, or Step to train one epoch at a time.")
@@ -418,7 +414,7 @@ class NetworkLesson(CurveFitting, Lesson):
         return math.isfinite(train_loss) and train_loss < 1e12
 
     def _finished(self) -> bool:
-        epoch, train_loss, _ = self.history[-1]
+        epoch, train_loss, _ = self.history.last
         return (self.stop_epoch > 0 and epoch >= self.stop_epoch) or train_loss <= self.target_loss
 
     async def do_train(self) -> None:
