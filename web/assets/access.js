@@ -32,6 +32,9 @@ const setAttr = (element, name, value) => {
   if (element && value != null && element.getAttribute(name) !== String(value)) element.setAttribute(name, value);
 };
 
+const helpWords = new Map(); // help source → its words
+const HELP_TEXTS_KEPT = 500; // far more than a lesson has knobs: a bound, not a limit in practice
+
 // Panel hands help over as a Tooltip whose content is an HTML model (from the knob's doc, written
 // in the code); its words are read from an inert parse, which runs nothing.
 function helpText(description) {
@@ -42,7 +45,15 @@ function helpText(description) {
   const html = content?.html;
   const source = Array.isArray(html) ? html.filter((part) => typeof part === "string").join(" ") : html;
   if (typeof source !== "string") return "";
-  return new DOMParser().parseFromString(source, "text/html").body.textContent.trim();
+  // Parsed once per text: every parse makes a whole document, which Chromium frees only in a full
+  // collection, and this runs after every redraw (a training run grew by tens of MB a minute).
+  let words = helpWords.get(source);
+  if (words === undefined) {
+    words = new DOMParser().parseFromString(source, "text/html").body.textContent.trim();
+    if (helpWords.size >= HELP_TEXTS_KEPT) helpWords.clear();
+    helpWords.set(source, words);
+  }
+  return words;
 }
 
 function nameWidget(view) {

@@ -1,4 +1,4 @@
-// Bokeh 3.10 redraws a figure in two ways that Chromium pays for in memory: it writes the same text
+// Bokeh 3.10 redraws a figure in three ways that Chromium pays for in memory: it writes the same text
 // into each of the figure's <style> elements again (Chromium parses every such sheet anew), and it
 // asks getComputedStyle() again for every line, fill and text it draws (a new style object each
 // time). Chromium frees what both leave behind only once the page goes idle, so a lesson that
@@ -26,6 +26,28 @@ function shareComputedStyles(window) {
   };
 }
 
+// A text's measure depends only on the text and the context's text settings; Bokeh measures every
+// label and tick again on each redraw (about 180 times a frame on the network page), and each
+// answer is a new object for the collector. Answers are shared, a bounded number of them.
+const MEASURES_KEPT = 5000;
+
+function shareTextMeasures(window) {
+  const context = window.CanvasRenderingContext2D.prototype;
+  const measure = context.measureText;
+  const measures = new Map();
+  context.measureText = function (text) {
+    const key = [this.font, this.textAlign, this.textBaseline, this.direction, this.letterSpacing,
+      this.wordSpacing, this.fontKerning, this.fontStretch, this.fontVariantCaps, this.textRendering,
+      text].join("\u0000");
+    let metrics = measures.get(key);
+    if (metrics === undefined) {
+      if (measures.size >= MEASURES_KEPT) measures.clear();
+      measures.set(key, (metrics = measure.call(this, text)));
+    }
+    return metrics;
+  };
+}
+
 let lightened = false;
 
 // Safe to call on every draw: the habits are replaced once per page.
@@ -34,4 +56,5 @@ export function lightenRedraws(Bokeh, window) {
   lightened = true;
   skipUnchangedStyles(Bokeh);
   shareComputedStyles(window);
+  shareTextMeasures(window);
 }
