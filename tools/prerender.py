@@ -12,10 +12,10 @@ from faders.core import linear, playground
 from faders.core import softmax as sm
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons import readable
-from faders.lessons.charts import LABEL_COLOURS
-from faders.lessons.formatting import format_number, format_probability
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE
 from faders.lessons.gpus import GpusLesson, benchmark_sizes
+from faders.lessons.kit.charts import LABEL_COLOURS
+from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import BLUE, ORANGE, PALETTE

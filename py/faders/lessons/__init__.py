@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from faders.lessons.base import Lesson
+    from faders.lessons.kit.lesson import Lesson
 
 # slug -> (module, class), in the order the index lists them (the curriculum's order). A lesson's
 # page imports only its own module: importing every lesson would slow every page's start.

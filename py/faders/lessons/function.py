@@ -13,8 +13,8 @@ import param
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.base import Lesson
-from faders.lessons.formatting import format_number
+from faders.lessons.kit.formatting import format_number
+from faders.lessons.kit.lesson import Lesson
 
 # The contour map's window onto the loss surface.
 W_RANGE, B_RANGE = (-1.0, 5.0), (-3.0, 5.0)

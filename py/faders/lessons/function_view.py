@@ -12,20 +12,9 @@ from bokeh.models import ColumnDataSource, Range1d
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.charts import (
-    ACCENT,
-    INK,
-    MODEL,
-    MUTED,
-    SHRINKS,
-    WRAP,
-    WRAPPED,
-    action_button,
-    plain_figure,
-    status_styles,
-    unlocked,
-)
 from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
+from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, plain_figure
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, status_styles, unlocked
 
 LINE_X = np.array([-0.5, 4.5])
 SURFACE_RESOLUTION = 100

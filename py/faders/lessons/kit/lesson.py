@@ -10,7 +10,7 @@ import param
 
 from faders.backend import NUMPY, Backend
 from faders.lessons.kit.safe_text import quote
-from faders.lessons.urlstate import parse_query, to_query
+from faders.lessons.kit.urlstate import parse_query, to_query
 
 
 class Refused(ValueError):
