@@ -11,6 +11,8 @@ import param
 from bokeh.events import ButtonClick
 from bokeh.models import Button
 
+from faders.lessons.kit.knobs import knobs
+
 # Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
 # Panel gives a row the sum of its children's widths as its minimum, which would keep it from
 # wrapping on a phone; these inline styles let rows wrap and containers shrink.
@@ -30,6 +32,44 @@ def unlocked(update: Callable[..., None]) -> Callable[..., None]:
             update(*args)
 
     return run
+
+
+def knob_widget(owner: param.Parameterized, name: str, **layout: Any) -> pn.widgets.Widget:
+    """The widget of one knob, made from its declaration (kit.knobs): its label, its help (the
+    parameter's `doc`), its bounds, soft bounds and step, the widget kind and options it names;
+    `layout` adds what only the page decides (width, margin)."""
+    spec = knobs(owner)[name]
+    parameter = owner.param[name]
+    kind = spec.widget or _kind_of(parameter)
+    whole = isinstance(parameter, param.Integer)
+    widget_class = {
+        "slider": pn.widgets.IntSlider if whole else pn.widgets.FloatSlider,
+        "input": pn.widgets.IntInput if whole else pn.widgets.FloatInput,
+        "select": pn.widgets.Select,
+        "checkbox": pn.widgets.Checkbox,
+    }[kind]
+    return widget_class.from_param(parameter, **{**spec.options, **layout})
+
+
+def _kind_of(parameter: param.Parameter) -> str:
+    if isinstance(parameter, param.Boolean):
+        return "checkbox"
+    if isinstance(parameter, param.Selector):
+        return "select"
+    if isinstance(parameter, param.Number):
+        return "slider" if parameter.bounds and None not in parameter.bounds else "input"
+    raise TypeError(f"knob {parameter.name!r}: no widget for a {type(parameter).__name__}; name one")
+
+
+def knob_widgets(owner: param.Parameterized, **layouts: dict[str, Any]) -> dict[str, pn.widgets.Widget]:
+    """Every knob's widget by parameter name, each with its own `layouts[name]` options if given."""
+    return {name: knob_widget(owner, name, **layouts.get(name, {})) for name in knobs(owner)}
+
+
+def show_locks(widgets: dict[str, Any], locked: dict[str, str]) -> None:
+    """Grey out the widgets of locked knobs (`lesson.locked()`), and only those."""
+    for name, widget in widgets.items():
+        widget.disabled = name in locked
 
 
 def button(label: str, on_press: Callable[[], Any], **options: Any) -> Button:
