@@ -61,9 +61,16 @@ def _kind_of(parameter: param.Parameter) -> str:
     raise TypeError(f"knob {parameter.name!r}: no widget for a {type(parameter).__name__}; name one")
 
 
+def _has_widget(owner: param.Parameterized, name: str) -> bool:
+    typed = isinstance(owner.param[name], param.Boolean | param.Selector | param.Number)
+    return bool(knobs(owner)[name].widget) or typed
+
+
 def knob_widgets(owner: param.Parameterized, **layouts: dict[str, Any]) -> dict[str, pn.widgets.Widget]:
-    """Every knob's widget by parameter name, each with its own `layouts[name]` options if given."""
-    return {name: knob_widget(owner, name, **layouts.get(name, {})) for name in knobs(owner)}
+    """The widget of every knob that has one, by parameter name, each with its own `layouts[name]`
+    options if given. List knobs (hidden layers, points) have none: the view draws its own controls."""
+    return {name: knob_widget(owner, name, **layouts.get(name, {}))
+            for name in knobs(owner) if _has_widget(owner, name)}
 
 
 def show_locks(widgets: dict[str, Any], locked: dict[str, str]) -> None:
