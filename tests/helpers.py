@@ -14,7 +14,7 @@ from typing import Any
 
 import faders
 from faders.browser import PageLink
-from faders.lessons.base import Lesson
+from faders.lessons.kit.lesson import Lesson
 
 
 def run(coroutine: Coroutine) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bokeh.models import Plot, Spacer
 
-import faders.lessons.function as function_module
+import faders.lessons.function.state as function_module
 from faders.lessons import LESSONS
 from faders.lessons.function import FunctionLesson
 from faders.lessons.kit.announce import ANNOUNCER

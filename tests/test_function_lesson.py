@@ -9,7 +9,8 @@ import pytest
 
 from faders.browser import PageLink
 from faders.core import linear
-from faders.lessons.function import FunctionLesson, format_number
+from faders.lessons.function import FunctionLesson
+from faders.lessons.kit.formatting import format_number
 from tests.helpers import notebook_display, page_link_session, run
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from faders.core import softmax as sm
 from faders.lessons import LESSONS
-from faders.lessons.formatting import format_number, format_probability
+from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.logits import CHECKPOINTS, MAX_ROWS, SHOWN_DRAWS, LogitsLesson
 from faders.lessons.logits_view import LogitsView
 from tests.helpers import notebook_display, page_link_session, read_pane, run, shown_text

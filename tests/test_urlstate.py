@@ -5,7 +5,7 @@ from __future__ import annotations
 import param
 import pytest
 
-from faders.lessons.urlstate import (
+from faders.lessons.kit.urlstate import (
     ChoiceList,
     IntList,
     LabelList,

@@ -26,7 +26,7 @@ from panel.io.state import state
 from faders.backend.select import MODES, SelectingBackend
 from faders.backend.webgpu import WebGPUBackend
 from faders.lessons import lesson_class
-from faders.lessons.base import Lesson, Refused
+from faders.lessons.kit.lesson import Lesson, Refused
 from faders.lessons.kit.safe_text import quote
 
 Send = Callable[[str, str], Any]

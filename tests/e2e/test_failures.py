@@ -15,7 +15,7 @@ from tools.waiting import wait_until
 # Training breaks after three steps: the action fails half-way, with the lesson marked as training.
 BREAK_TRAINING = """
 import itertools
-import faders.lessons.function as lesson_module
+import faders.lessons.function.state as lesson_module
 working = lesson_module.linear.gradient_descent
 
 def breaking(*args):

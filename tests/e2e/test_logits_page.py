@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from faders.core import softmax as sm
-from faders.lessons.formatting import format_count, format_number, format_probability
+from faders.lessons.kit.formatting import format_count, format_number, format_probability
 from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, live, open_lesson, snapshot, until
 from tools.waiting import wait_until
 

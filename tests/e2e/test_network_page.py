@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from faders.core import playground
 from faders.core.datasets import feature_columns
-from faders.lessons.formatting import format_number
+from faders.lessons.kit.formatting import format_number
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import MAP_HEIGHT
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, restoring, snapshot, until

@@ -1,4 +1,7 @@
-"""One module per lesson: its knobs (param), its page (Panel), built on faders.core."""
+"""The lessons, by slug: each a package (state, view, words, preview) built from `kit` on faders.core.
+
+Lessons not yet made packages are a module and a `_view` module each.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from faders.lessons.base import Lesson
+    from faders.lessons.kit.lesson import Lesson
 
 # slug -> (module, class), in the order the index lists them (the curriculum's order). A lesson's
-# page imports only its own module: importing every lesson would slow every page's start.
+# page imports only its own package: importing every lesson would slow every page's start.
 LESSON_CLASSES: dict[str, tuple[str, str]] = {
     "function": ("faders.lessons.function", "FunctionLesson"),
     "network": ("faders.lessons.network", "NetworkLesson"),

@@ -23,10 +23,10 @@ import param
 from faders.core import curve
 from faders.core.activations import ACTIVATIONS
 from faders.core.curve import POINTS, TARGETS, X_LIMIT, Y_LIMIT
-from faders.lessons.formatting import format_number, run_message
-from faders.lessons.frames import train_in_frames
+from faders.lessons.kit.formatting import format_number, run_message
+from faders.lessons.kit.frames import train_in_frames
 from faders.lessons.kit.history import LossHistory
-from faders.lessons.urlstate import PointList
+from faders.lessons.kit.urlstate import PointList
 
 FIT_URL_NAMES: dict[str, str] = {
     "fit": "fit_target", "fwidth": "fit_width", "fdepth": "fit_depth", "fact": "fit_activation",

@@ -12,22 +12,10 @@ from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, Range1d, TapTool
 
 from faders.core.curve import X_LIMIT, Y_LIMIT
-from faders.lessons.charts import (
-    ACCENT,
-    INK,
-    LABEL_COLOURS,
-    MODEL,
-    SHRINKS,
-    WRAP,
-    WRAPPED,
-    action_button,
-    nice_ceiling,
-    plain_figure,
-    status_styles,
-    unlocked,
-)
 from faders.lessons.curve import FIT_LIVE, FIT_PROSE, MAX_POINTS, CurveFitting
-from faders.lessons.formatting import format_number
+from faders.lessons.kit.charts import ACCENT, INK, LABEL_COLOURS, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.formatting import format_number
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, status_styles, unlocked
 
 LOWEST_LOSS = 1e-8  # the loss chart's floor (log scale)
 FIT_HEIGHT = 290  # px, the page's only chart this tall (its tests find it so)

@@ -21,7 +21,7 @@ from faders.backend.webgpu import GpuUnavailableError
 from faders.benchmarks import TimedEpoch
 from faders.core import scale
 from faders.core.mlp import MLP
-from faders.lessons.base import Lesson
+from faders.lessons.kit.lesson import Lesson
 from faders.lessons.kit.safe_text import escape
 
 # The benchmark multiplies n×n matrices for each n of this ladder up to the largest size chosen.

@@ -9,20 +9,10 @@ import panel as pn
 from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
 
-from faders.lessons.charts import (
-    ACCENT,
-    BOX,
-    MODEL,
-    SHRINKS,
-    WRAP,
-    WRAPPED,
-    action_button,
-    nice_ceiling,
-    plain_figure,
-    unlocked,
-)
 from faders.lessons.gpus import MEASURES, GpusLesson, engine_name
+from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
 from faders.lessons.kit.safe_text import text_list
+from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, unlocked
 
 # Each benchmark series: its row key, colour and dash.
 SERIES = {"numpy_gflops": (ACCENT, "solid"), "webgpu_gflops": (MODEL, "solid"),

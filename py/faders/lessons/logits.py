@@ -13,10 +13,10 @@ import panel as pn
 import param
 
 from faders.core import softmax as sm
-from faders.lessons.base import Lesson
-from faders.lessons.formatting import format_count, format_number, format_probability
+from faders.lessons.kit.formatting import format_count, format_number, format_probability
+from faders.lessons.kit.lesson import Lesson
 from faders.lessons.kit.safe_text import quote
-from faders.lessons.urlstate import LabelList, NumberList, format_value, parse_item
+from faders.lessons.kit.urlstate import LabelList, NumberList, format_value, parse_item
 
 DEFAULT_LABELS = ["cat", "dog", "car"]
 DEFAULT_LOGITS = [4.2, 2.1, -1.3]

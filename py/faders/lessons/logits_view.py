@@ -10,22 +10,12 @@ from typing import Any
 import panel as pn
 from bokeh.models import ColumnDataSource, FactorRange, Range1d
 
-from faders.lessons.charts import (
-    INK,
-    LABEL_COLOURS,
-    SHRINKS,
-    WARNING,
-    WRAP,
-    WRAPPED,
-    action_button,
-    button,
-    plain_figure,
-    unlocked,
-)
-from faders.lessons.formatting import format_number, format_probability
+from faders.lessons.kit.charts import INK, LABEL_COLOURS, WARNING, plain_figure
+from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.safe_text import escape
+from faders.lessons.kit.urlstate import format_value
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, button, unlocked
 from faders.lessons.logits import MAX_ROWS, MIN_ROWS, LogitsLesson, Outcome
-from faders.lessons.urlstate import format_value
 
 BAR_WIDTH = 0.7
 ROW = {**WRAP, "column-gap": "0"}  # a row of label, logit and Remove fits a phone's width

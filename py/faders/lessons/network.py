@@ -28,13 +28,13 @@ from faders.core.activations import ACTIVATIONS
 from faders.core.datasets import CLASSIFICATION_2D, FEATURES, HALF_WIDTH, REGRESSION_2D, Dataset
 from faders.core.losses import LOSS_NAMES
 from faders.core.regularization import REGULARIZERS
-from faders.lessons.base import Lesson
 from faders.lessons.curve import FIT_ACTIONS, FIT_URL_NAMES, CurveFitting
-from faders.lessons.formatting import format_number, run_message
-from faders.lessons.frames import train_in_frames
+from faders.lessons.kit.formatting import format_number, run_message
+from faders.lessons.kit.frames import train_in_frames
 from faders.lessons.kit.history import LossHistory
+from faders.lessons.kit.lesson import Lesson
 from faders.lessons.kit.safe_text import quote
-from faders.lessons.urlstate import ChoiceList, IntList, PointList, format_value
+from faders.lessons.kit.urlstate import ChoiceList, IntList, PointList, format_value
 
 CUSTOM = "custom"  # the dataset made of the reader's own points
 DATASETS = (*CLASSIFICATION_2D, *REGRESSION_2D, CUSTOM)

@@ -17,25 +17,22 @@ from bokeh.plotting import figure
 
 from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
-from faders.lessons.charts import (
-    ACCENT,
+from faders.lessons.curve_view import CurveView
+from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.formatting import format_number
+from faders.lessons.kit.safe_text import text_list
+from faders.lessons.kit.urlstate import format_value
+from faders.lessons.kit.widgets import (
     BOX,
-    MODEL,
     SHRINKS,
     WRAP,
     WRAPPED,
     action_button,
     button,
-    nice_ceiling,
-    plain_figure,
     status_styles,
     unlocked,
 )
-from faders.lessons.curve_view import CurveView
-from faders.lessons.formatting import format_number
-from faders.lessons.kit.safe_text import text_list
 from faders.lessons.network import LIVE_KNOBS, NetworkLesson
-from faders.lessons.urlstate import format_value
 
 # tensorflow/playground's colours: orange for class 0 and negative values, blue for class 1 and positive.
 ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"

@@ -10,8 +10,8 @@ import param
 
 from faders.core import scale
 from faders.core.scale import PRESETS, TransformerConfig
-from faders.lessons.base import Lesson
-from faders.lessons.urlstate import parse_query
+from faders.lessons.kit.lesson import Lesson
+from faders.lessons.kit.urlstate import parse_query
 
 # The knobs that make up the model's shape, in the order the page lists them.
 ARCHITECTURE = ("vocabulary_size", "context_length", "width", "layers", "heads", "kv_heads", "mlp_hidden",

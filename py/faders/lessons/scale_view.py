@@ -11,8 +11,8 @@ from bokeh.models import ColumnDataSource, FactorRange, LabelSet, Range1d, Span
 from faders.core import scale
 from faders.core.scale import PRESETS
 from faders.lessons import readable
-from faders.lessons.charts import ACCENT, MODEL, MUTED, plain_figure, unlocked
-from faders.lessons.function_view import SHRINKS, WRAP, WRAPPED
+from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, plain_figure
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, unlocked
 from faders.lessons.scale import ARCHITECTURE, COMPUTE, CUSTOM, PRECISIONS, ScaleLesson
 
 PART_NAMES = {"embeddings": "token embeddings", "positions": "position table", "attention": "attention",

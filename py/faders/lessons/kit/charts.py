@@ -1,4 +1,7 @@
-"""Every chart in words: a text alternative that says what it shows and its key numbers.
+"""Charts: one look for every lesson's figures, and every chart in words.
+
+`plain_figure` makes a figure in the house style (colours below); `describe_charts` gives each
+figure a text alternative that says what it shows and its key numbers.
 
 The words are made here, from the figure's own title, axis labels, legend and data, and kept on the
 figure as a tag (ALT_TAG + text); the page gives the chart `role="img"` with that text as its name
@@ -9,15 +12,51 @@ formatting.format_number.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from bokeh.models import ColumnDataSource, GlyphRenderer, Legend, Model, Plot
+from bokeh.plotting import figure
 
-from faders.lessons.formatting import format_number
+from faders.lessons.kit.formatting import format_number
 from faders.lessons.kit.safe_text import quote
 from faders.lessons.kit.settle import Settled
+
+INK = "#1f2933"
+ACCENT = "#d9480f"
+MODEL = "#1c7ed6"
+MUTED = "#868e96"
+WARNING = "#c92a2a"
+# One colour per label (row) of lesson `logits`, the same in every chart.
+LABEL_COLOURS = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e64980",
+                 "#5c940d", "#7048e8", "#868e96", "#c2255c", "#364fc7"]
+
+
+def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
+    """A figure without toolbar clutter that stretches to its column's width."""
+    # A small natural width, so the figure stretches on a laptop and still fits a phone.
+    fig = figure(title=title, height=options.pop("height", 280), width=300, sizing_mode="stretch_width",
+                 toolbar_location=None, tools="", **options)
+    fig.xaxis.axis_label = x_label
+    fig.yaxis.axis_label = y_label
+    fig.title.text_font_size = "13px"
+    fig.title.text_color = INK
+    fig.outline_line_color = None
+    fig.grid.grid_line_alpha = 0.4
+    return fig
+
+
+def nice_ceiling(value: float) -> float:
+    """A round number a little above `value` (1, 2, 2.5 or 5 times a power of ten): an axis's end
+    that changes only now and then as data arrive, so the chart is not laid out again each time."""
+    if not (math.isfinite(value) and value > 0):
+        return 1.0
+    target = value * 1.1
+    power = 10.0 ** math.floor(math.log10(target))
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= target)
+
 
 ALT_TAG = "faders-alt:"
 SETTLE_SECONDS = 1.5

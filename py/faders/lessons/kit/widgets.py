@@ -1,8 +1,7 @@
-"""Small Bokeh figure factories shared by the lessons: one look, no maths."""
+"""Controls and layout shared by the lessons: buttons, knob widgets, status lines, wrapping rows."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import partial, wraps
 from typing import Any
@@ -11,16 +10,8 @@ import panel as pn
 import param
 from bokeh.events import ButtonClick
 from bokeh.models import Button
-from bokeh.plotting import figure
 
-INK = "#1f2933"
-ACCENT = "#d9480f"
-MODEL = "#1c7ed6"
-MUTED = "#868e96"
-WARNING = "#c92a2a"
-# One colour per label (row) of lesson `logits`, the same in every chart.
-LABEL_COLOURS = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e64980",
-                 "#5c940d", "#7048e8", "#868e96", "#c2255c", "#364fc7"]
+from faders.lessons.kit.knobs import knobs
 
 # Side by side on a wide screen, one under the other on a phone (pn.FlexBox would need nh3).
 # Panel gives a row the sum of its children's widths as its minimum, which would keep it from
@@ -29,20 +20,6 @@ SHRINKS = {"min-width": "0"}
 WRAP = {**SHRINKS, "display": "flex", "flex-wrap": "wrap", "align-items": "flex-end",
         "column-gap": "24px"}
 WRAPPED = {**SHRINKS, "flex": "1 1 320px"}
-
-
-def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
-    """A figure without toolbar clutter that stretches to its column's width."""
-    # A small natural width, so the figure stretches on a laptop and still fits a phone.
-    fig = figure(title=title, height=options.pop("height", 280), width=300, sizing_mode="stretch_width",
-                 toolbar_location=None, tools="", **options)
-    fig.xaxis.axis_label = x_label
-    fig.yaxis.axis_label = y_label
-    fig.title.text_font_size = "13px"
-    fig.title.text_color = INK
-    fig.outline_line_color = None
-    fig.grid.grid_line_alpha = 0.4
-    return fig
 
 
 def unlocked(update: Callable[..., None]) -> Callable[..., None]:
@@ -57,14 +34,49 @@ def unlocked(update: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
-def nice_ceiling(value: float) -> float:
-    """A round number a little above `value` (1, 2, 2.5 or 5 times a power of ten): an axis's end
-    that changes only now and then as data arrive, so the chart is not laid out again each time."""
-    if not (math.isfinite(value) and value > 0):
-        return 1.0
-    target = value * 1.1
-    power = 10.0 ** math.floor(math.log10(target))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= target)
+def knob_widget(owner: param.Parameterized, name: str, **layout: Any) -> pn.widgets.Widget:
+    """The widget of one knob, made from its declaration (kit.knobs): its label, its help (the
+    parameter's `doc`), its bounds, soft bounds and step, the widget kind and options it names;
+    `layout` adds what only the page decides (width, margin)."""
+    spec = knobs(owner)[name]
+    parameter = owner.param[name]
+    kind = spec.widget or _kind_of(parameter)
+    whole = isinstance(parameter, param.Integer)
+    widget_class = {
+        "slider": pn.widgets.IntSlider if whole else pn.widgets.FloatSlider,
+        "input": pn.widgets.IntInput if whole else pn.widgets.FloatInput,
+        "select": pn.widgets.Select,
+        "checkbox": pn.widgets.Checkbox,
+    }[kind]
+    return widget_class.from_param(parameter, **{**spec.options, **layout})
+
+
+def _kind_of(parameter: param.Parameter) -> str:
+    if isinstance(parameter, param.Boolean):
+        return "checkbox"
+    if isinstance(parameter, param.Selector):
+        return "select"
+    if isinstance(parameter, param.Number):
+        return "slider" if parameter.bounds and None not in parameter.bounds else "input"
+    raise TypeError(f"knob {parameter.name!r}: no widget for a {type(parameter).__name__}; name one")
+
+
+def _has_widget(owner: param.Parameterized, name: str) -> bool:
+    typed = isinstance(owner.param[name], param.Boolean | param.Selector | param.Number)
+    return bool(knobs(owner)[name].widget) or typed
+
+
+def knob_widgets(owner: param.Parameterized, **layouts: dict[str, Any]) -> dict[str, pn.widgets.Widget]:
+    """The widget of every knob that has one, by parameter name, each with its own `layouts[name]`
+    options if given. List knobs (hidden layers, points) have none: the view draws its own controls."""
+    return {name: knob_widget(owner, name, **layouts.get(name, {}))
+            for name in knobs(owner) if _has_widget(owner, name)}
+
+
+def show_locks(widgets: dict[str, Any], locked: dict[str, str]) -> None:
+    """Grey out the widgets of locked knobs (`lesson.locked()`), and only those."""
+    for name, widget in widgets.items():
+        widget.disabled = name in locked
 
 
 def button(label: str, on_press: Callable[[], Any], **options: Any) -> Button:

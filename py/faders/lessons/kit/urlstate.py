@@ -1,10 +1,11 @@
 """A lesson's knobs as URL query parameters: one table, read and written in one place.
 
-Each lesson lists `url_names` (query key -> parameter name). Values from outside (the URL, the
-automation API) are checked against the parameter's type and bounds; anything that does not fit
-is reported in a notice and leaves the knob as it was. List knobs (`NumberList`, `LabelList`)
-travel as comma-separated items, e.g. `labels=cat,dog,car&logits=4.2,2.1,-1.3`; a `PointList`'s
-items are x:y pairs, e.g. `fpoints=-0.5:0.2,0:1`.
+Each lesson has `url_names` (query key -> parameter name), derived from its knob declarations
+(kit.knobs). Values from outside (the URL, the automation API) are checked against the parameter's
+type and bounds; anything that does not fit is reported in a notice and leaves the knob as it was.
+List knobs (`NumberList`, `LabelList`) travel as comma-separated items, e.g.
+`labels=cat,dog,car&logits=4.2,2.1,-1.3`; a `PointList`'s items are x:y pairs, e.g.
+`fpoints=-0.5:0.2,0:1`.
 """
 
 from __future__ import annotations

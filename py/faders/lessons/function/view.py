@@ -1,4 +1,8 @@
-"""The page of lesson `function`: widgets and charts bound to a FunctionLesson's knobs."""
+"""The page of lesson `function`: widgets and charts bound to a FunctionLesson's knobs.
+
+Every widget comes from its knob's declaration (kit.widgets.knob_widgets) and every word from
+words.py; `layout(lesson)` is what the lesson's `view()` shows.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +16,19 @@ from bokeh.models import ColumnDataSource, Range1d
 
 from faders.core import linear
 from faders.core.linear import X, Y
-from faders.lessons.charts import (
-    ACCENT,
-    INK,
-    MODEL,
-    MUTED,
+from faders.lessons.function import words
+from faders.lessons.function.state import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson
+from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, plain_figure
+from faders.lessons.kit.widgets import (
     SHRINKS,
     WRAP,
     WRAPPED,
     action_button,
-    plain_figure,
+    knob_widgets,
+    show_locks,
     status_styles,
     unlocked,
 )
-from faders.lessons.function import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson, format_number
 
 LINE_X = np.array([-0.5, 4.5])
 SURFACE_RESOLUTION = 100
@@ -55,14 +58,7 @@ class FunctionView:
         self.loss_source = ColumnDataSource({"step": [], "loss": []})
         self.drawn_steps = 0
 
-        self.w_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.w, label="w (weight)", start=-1.0, end=5.0, step=0.01, format="0.00")
-        self.b_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.b, label="b (bias)", start=-3.0, end=5.0, step=0.01, format="0.00")
-        self.rate_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.learning_rate, label="Learning rate", step=0.001, format="0.000")
-        self.steps_input = pn.widgets.IntInput.from_param(lesson.param.steps, label="Steps", step=100)
-        self.x_input = pn.widgets.FloatInput.from_param(lesson.param.x_new, label="New input x", step=1)
+        self.knobs = knob_widgets(lesson)
         self.train_button = action_button(lesson, "Train", "train", button_type="primary", width=90)
         self.stop_button = action_button(lesson, "Stop", "stop", disabled=True, width=90)
         self.reset_button = action_button(lesson, "Reset", "reset", width=90)
@@ -92,7 +88,7 @@ class FunctionView:
     # ---- charts --------------------------------------------------------------------------
 
     def _fit_figure(self) -> Any:
-        fig = plain_figure("The model's line and the data", "x", "y = w·x + b",
+        fig = plain_figure(words.FIT_TITLE, "x", words.FIT_Y_LABEL,
                            x_range=(-0.5, 4.5), y_range=(-2, 11))
         fig.segment("x", "y", "x", "pred", source=self.residual_source, color=ACCENT,
                     line_dash="dashed", line_width=1.5, legend_label="error")
@@ -103,7 +99,7 @@ class FunctionView:
         return fig
 
     def _surface_figure(self) -> Any:
-        fig = plain_figure("Loss for every (w, b): the valley training walks down", "w", "b",
+        fig = plain_figure(words.SURFACE_TITLE, "w", "b",
                            x_range=W_RANGE, y_range=B_RANGE, height=320)
         w_grid = np.linspace(*W_RANGE, SURFACE_RESOLUTION)
         b_grid = np.linspace(*B_RANGE, SURFACE_RESOLUTION)
@@ -122,7 +118,7 @@ class FunctionView:
     def _loss_figure(self) -> Any:
         # Ranges set by hand, in whole decades: an auto-ranging axis would re-lay out the chart
         # on every frame of training, which costs the page long frames.
-        fig = plain_figure("Loss while training (log scale)", "step", "loss", y_axis_type="log",
+        fig = plain_figure(words.LOSS_TITLE, "step", "loss", y_axis_type="log",
                            height=240, x_range=Range1d(0, self.lesson.steps),
                            y_range=Range1d(*self.decades([self.lesson.loss])))
         fig.line("step", "loss", source=self.loss_source, color=ACCENT, line_width=2)
@@ -151,8 +147,7 @@ class FunctionView:
         self.knob_source.data = {"w": [w], "b": [b]}
         if not self.lesson.trace:
             self._on_trace()
-        self.readout.object = (f"`pred = {w:.2f} · x + {b:.2f}`  \n"
-                               f"**loss** = mean((pred − y)²) = **{format_number(self.lesson.loss)}**")
+        self.readout.object = words.readout(w, b, self.lesson.loss)
 
     def _on_trace(self, *_: Any) -> None:
         trace = self.lesson.trace
@@ -173,56 +168,46 @@ class FunctionView:
             self.drawn_steps = len(trace)
             self._fit_loss_ranges([s.loss for s in trace])
         last = trace[-1] if trace else None
-        self.counter.object = (f"Step **{last.step:,}** of {self.lesson.steps:,} · loss "
-                               f"**{format_number(last.loss)}**" if last else
-                               f"Step **0** of {self.lesson.steps:,}")
+        self.counter.object = words.counter(last.step if last else None, self.lesson.steps,
+                                            last.loss if last else None)
 
     def _on_status(self, *_: Any) -> None:
         status = self.lesson.status
         self.status.styles = status_styles(status)
         self.status.object = self.lesson.message()
-        training, frozen = status == "training", self.lesson.frozen
-        self.w_slider.disabled = self.b_slider.disabled = frozen
-        self.rate_slider.disabled = self.steps_input.disabled = training
-        self.train_button.disabled = frozen
-        self.stop_button.disabled = not training
+        show_locks(self.knobs, self.lesson.locked())
+        self.train_button.disabled = self.lesson.frozen
+        self.stop_button.disabled = status != "training"
 
     def _on_inference(self, *_: Any) -> None:
         lesson = self.lesson
         if lesson.status == "training":
             return  # inference is for knobs at rest; the status change at the end redraws it
-        self.inference.object = (
-            f"pred = {lesson.w:.2f} × {lesson.x_new:g} + {lesson.b:.2f} = "
-            f"**{format_number(lesson.prediction)}**")
-        timing = lesson.timing
-        if timing:
-            self.cost.object = (
-                f"Measured here, in this browser: training ({lesson.steps:,} steps) took "
-                f"**{timing['train_ms']:.2f} ms**; one inference took "
-                f"**{timing['inference_us']:.2f} µs**. Training cost about "
-                f"**{timing['ratio']:,.0f}×** one inference.")
-        else:
-            self.cost.object = "Train the model to compare the cost of training with one inference."
+        self.inference.object = words.inference(lesson.w, lesson.b, lesson.x_new, lesson.prediction)
+        self.cost.object = words.cost(lesson.timing, lesson.steps)
 
     # ---- layout --------------------------------------------------------------------------
 
     def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
-        hand = pn.Column("### 1 · Turn the knobs by hand", self.w_slider, self.b_slider,
+        hand = pn.Column(words.HAND_HEADING, self.knobs["w"], self.knobs["b"],
                          self.readout, self._fit_figure(), styles=WRAPPED,
                          sizing_mode="stretch_width")
-        surface = pn.Column("### The loss surface", self._surface_figure(), self.loss_figure,
+        surface = pn.Column(words.SURFACE_HEADING, self._surface_figure(), self.loss_figure,
                             styles=WRAPPED, sizing_mode="stretch_width")
         buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
                                 margin=(18, 10, 5, 10))
-        controls = pn.Row(self.rate_slider, self.steps_input, buttons, styles=WRAP,
+        controls = pn.Row(self.knobs["learning_rate"], self.knobs["steps"], buttons, styles=WRAP,
                           sizing_mode="stretch_width")
-        training = pn.Column("### 2 · Let training turn them", controls, self.counter, self.status,
-                             "#### The loop being run", self.code, sizing_mode="stretch_width",
+        training = pn.Column(words.TRAINING_HEADING, controls, self.counter, self.status,
+                             words.LOOP_HEADING, self.code, sizing_mode="stretch_width",
                              styles=SHRINKS)
-        inference = pn.Column("### 3 · Training versus inference",
-                              "Inference is one forward pass with the knobs as they are.",
-                              self.x_input, self.inference, self.cost, sizing_mode="stretch_width",
-                              styles=SHRINKS)
+        inference = pn.Column(words.INFERENCE_HEADING, words.INFERENCE_INTRO, self.knobs["x_new"],
+                              self.inference, self.cost, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
         parts += [pn.Row(hand, surface, styles=WRAP, sizing_mode="stretch_width"), training, inference]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
+
+
+def layout(lesson: FunctionLesson, with_prose: bool = False) -> pn.viewable.Viewable:
+    """The lesson's page (what FunctionLesson.view() shows)."""
+    return FunctionView(lesson, with_prose=with_prose).layout

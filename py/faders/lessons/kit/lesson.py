@@ -1,21 +1,51 @@
-"""What every lesson shares: its knobs as one table, its settings in the URL, the automation API."""
+"""What every lesson shares: its knobs as one table, its settings in the URL, the automation API.
+
+A lesson is a `param.Parameterized` subclass of `Lesson` in a package of its own
+(`faders.lessons.<slug>`): `state.py` holds the class, `view.py` its page (a function
+`layout(lesson, with_prose)`), `words.py` its prose, `preview.py` its still picture. Its knobs are
+declared once each with `kit.knobs.knob`; from them come `url_names`, `locked()` (through its
+`training_run`, a kit.run.TrainingRun, if it trains) and the restart watcher (`restart()`).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import param
 
 from faders.backend import NUMPY, Backend
+from faders.lessons.kit import knobs
 from faders.lessons.kit.safe_text import quote
-from faders.lessons.urlstate import parse_query, to_query
+from faders.lessons.kit.urlstate import parse_query, to_query
+
+if TYPE_CHECKING:
+    from faders.lessons.kit.run import TrainingRun
 
 
 class Refused(ValueError):
     """A request from outside that the lesson declines (an unknown action or method, an argument of
     the wrong kind): the caller's to fix, not a fault of the lesson."""
+
+
+def _accessible(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def accessible_view(self: Lesson, *args: Any, **kwargs: Any) -> Any:
+        from faders.lessons.kit.accessible import accessible  # Panel is imported with the view only
+
+        return accessible(view(self, *args, **kwargs), self)
+
+    accessible_view.accessible = True  # type: ignore[attr-defined]
+    return accessible_view
+
+
+class _UrlNamesFromKnobs:
+    """`Lesson.url_names` of a lesson whose knobs are declared with kit.knobs.knob: derived from them."""
+
+    def __get__(self, instance: object, owner: type[param.Parameterized]) -> dict[str, str]:
+        return knobs.url_names(owner)
 
 
 class Lesson(param.Parameterized):
@@ -24,8 +54,9 @@ class Lesson(param.Parameterized):
     slug: ClassVar[str] = ""
     title: ClassVar[str] = ""
     teaser: ClassVar[str] = ""
-    # Query key -> parameter name: the knobs a link reproduces.
-    url_names: ClassVar[dict[str, str]] = {}
+    # Query key -> parameter name: the knobs a link reproduces. Derived from the knob declarations
+    # (kit.knobs); a lesson not yet declared that way lists them itself.
+    url_names: ClassVar[dict[str, str]] = _UrlNamesFromKnobs()  # type: ignore[assignment]
     # Actions that run(action) accepts.
     actions: ClassVar[tuple[str, ...]] = ()
     # Lessons that multiply matrices get the page's engine (WebGPU or numpy) as `backend`.
@@ -37,6 +68,10 @@ class Lesson(param.Parameterized):
     # The height (px) of the iframe the embed snippet proposes: the lesson's page at about 700 px wide.
     embed_height: ClassVar[int] = 1500
 
+    # The lesson's run, if it trains (a kit.run.TrainingRun the lesson makes in its __init__):
+    # `locked()` and `recover()` come from it.
+    training_run: TrainingRun | None = None
+
     notices = param.List(default=[], doc="Messages about settings that were refused.")
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -45,11 +80,12 @@ class Lesson(param.Parameterized):
         super().__init_subclass__(**kwargs)
         own_view = cls.__dict__.get("view")
         if own_view is not None and not getattr(own_view, "accessible", False):
-            cls.view = _made_accessible(own_view)
+            cls.view = _accessible(own_view)
 
     def __init__(self, backend: Backend | None = None, **params: Any) -> None:
         super().__init__(**params)
         self.backend: Backend = backend if backend is not None else NUMPY
+        knobs.watch_restarts(self, self.restart)
 
     def settings(self) -> dict[str, str]:
         """The current knobs as query parameters."""
@@ -77,8 +113,12 @@ class Lesson(param.Parameterized):
         return []
 
     def locked(self) -> dict[str, str]:
-        """Knobs that cannot be turned right now, each with the reason (e.g. frozen after training)."""
-        return {}
+        """Knobs that cannot be turned right now, each with the reason (e.g. frozen after training):
+        by default what the knob table and the training run say (kit.knobs.locked_knobs)."""
+        return self.training_run.locked() if self.training_run is not None else {}
+
+    def restart(self) -> None:
+        """Start the run again from scratch: called when a knob declared `restarts=True` changes."""
 
     def results(self) -> dict[str, Any]:
         """Every number the lesson shows."""
@@ -103,7 +143,9 @@ class Lesson(param.Parameterized):
 
     def recover(self) -> None:
         """After an action failed half-way: put back what it left mid-way (a run still marked as
-        training, say), so that every action works again. Nothing to do by default."""
+        training, say), so that every action works again. By default the training run recovers."""
+        if self.training_run is not None:
+            self.training_run.recover()
 
     def announcement(self, status_name: str = "status") -> str:
         """A sentence on a run while it goes, said every few seconds: by default the words of the
@@ -115,9 +157,12 @@ class Lesson(param.Parameterized):
         """The lesson's result in one sentence, said once the reader's changes have settled."""
         return ""
 
+    @_accessible
     def view(self, with_prose: bool = False) -> Any:
-        """The Panel layout of the lesson."""
-        raise NotImplementedError
+        """The Panel layout of the lesson: `layout(lesson, with_prose)` of the `view` module in the
+        lesson's package (imported only now: Panel comes with the page, not with the state)."""
+        package = type(self).__module__.rpartition(".")[0]
+        return importlib.import_module(f"{package}.view").layout(self, with_prose)
 
     def __panel__(self) -> Any:
         return self.view()
@@ -125,14 +170,3 @@ class Lesson(param.Parameterized):
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
         """In a Jupyter notebook, a lesson displays as its live page."""
         return self.view(with_prose=True)._repr_mimebundle_(include, exclude)
-
-
-def _made_accessible(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    def accessible_view(self: Lesson, *args: Any, **kwargs: Any) -> Any:
-        from faders.lessons.kit.accessible import accessible  # Panel is imported with the view only
-
-        return accessible(view(self, *args, **kwargs), self)
-
-    accessible_view.accessible = True  # type: ignore[attr-defined]
-    return accessible_view
