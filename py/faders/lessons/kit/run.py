@@ -113,7 +113,7 @@ class TrainingRun:
     async def wait_turn(self) -> bool:
         """Wait until no run is in progress (one run at a time: only the API can ask for a second).
         False when Stop (or Reset) was pressed meanwhile: the waiting action then drops out too."""
-        while self.running:
+        while self.running and not self._idle.is_set():
             stop, stopped_before = self._stop, self._stop.is_set()
             await self._idle.wait()
             if stop.is_set() and not stopped_before:
