@@ -59,7 +59,7 @@ def test_source_the_tokenizer_cannot_finish_is_shown_whole_and_plain_from_there(
 
 def test_a_code_block_is_a_named_region_the_keyboard_can_reach_and_scroll() -> None:
     pane = code_block(inspect.getsource(linear.predict), label='The "loop" <being> run')
-    assert pane.object.startswith('<pre class="codehilite" tabindex="0" role="region" '
+    assert pane.object.startswith('<pre class="faders-code" tabindex="0" role="region" '
                                   'aria-label="The &quot;loop&quot; &lt;being&gt; run"><code>')
     assert text_of(pane.object) == inspect.getsource(linear.predict)
     assert CODE_CSS in pane.stylesheets

@@ -3,7 +3,9 @@
 Every colour meets WCAG AA (4.5:1 at least) on the code box's background. The tokens come from the
 standard library's tokenizer, so nothing is fetched from a CDN and no highlighter is shipped to the
 browser (Panel's Markdown highlights code only where Pygments is installed, which the page is not).
-The class names are Pygments' own (`k`, `c1`, `s`…), so page styles written for Pygments' HTML apply.
+The token classes are Pygments' short names (`k`, `c1`, `s`…); the block's own class is not
+Pygments' `codehilite`, for Panel's HTML pane gives every `.codehilite` block a copy button that has
+no name and shows only under a mouse.
 
     code = code_block(inspect.getsource(linear.gradient_descent), label="The loop being run")
 """
@@ -34,11 +36,11 @@ PUNCTUATION = set("()[]{},:;.")
 STRING_TOKENS = {tokenize.STRING, tokenize.FSTRING_START, tokenize.FSTRING_MIDDLE, tokenize.FSTRING_END}
 
 CODE_CSS = f"""
-pre.codehilite {{ white-space: pre; overflow-x: auto; max-width: 100%; margin: 0; box-sizing: border-box;
+pre.faders-code {{ white-space: pre; overflow-x: auto; max-width: 100%; margin: 0; box-sizing: border-box;
   background: {BACKGROUND}; color: {INK}; padding: 0.75em 1em; border-radius: 6px;
   font-size: 12.5px; line-height: 1.45; }}
-pre.codehilite:focus-visible {{ outline: 3px solid #0b57d0; outline-offset: 2px; }}
-""" + "".join(f".codehilite .{kind} {{ color: {colour}; }}\n" for kind, colour in COLOURS.items())
+pre.faders-code:focus-visible {{ outline: 3px solid #0b57d0; outline-offset: 2px; }}
+""" + "".join(f".faders-code .{kind} {{ color: {colour}; }}\n" for kind, colour in COLOURS.items())
 
 
 def token_kind(token: tokenize.TokenInfo, previous_name: str) -> str:
@@ -87,7 +89,7 @@ def highlighted(source: str) -> str:
 def code_block(source: str, label: str, **options: Any) -> pn.pane.HTML:
     """A highlighted code block of Python `source`: it scrolls sideways on a narrow screen, and can
     be reached and scrolled with the keyboard (a named region). `options` are the pane's layout."""
-    block = (f'<pre class="codehilite" tabindex="0" role="region" aria-label="{html.escape(label)}">'
+    block = (f'<pre class="faders-code" tabindex="0" role="region" aria-label="{html.escape(label)}">'
              f'<code>{highlighted(source)}</code></pre>')
     return pn.pane.HTML(block, stylesheets=[CODE_CSS], **{"sizing_mode": "stretch_width",
                                                           "styles": {"min-width": "0", "max-width": "100%"},
