@@ -18,8 +18,9 @@ from faders.browser import start
 from faders.core import scale
 from faders.core.mlp import MLP
 from faders.core.training import train
-from faders.lessons import gpus
-from faders.lessons.gpus import GpusLesson, benchmark_sizes, flops_text
+from faders.lessons.gpus import state as gpus
+from faders.lessons.gpus.state import GpusLesson, benchmark_sizes
+from faders.lessons.gpus.words import flops_text
 from tests.helpers import acknowledging_link, notebook_display
 from tests.test_function_lesson import run
 

@@ -124,3 +124,28 @@ def test_a_run_that_fails_half_way_is_left_stopped() -> None:
     toy.status = "idle"
     toy.training_run.step(lambda: True, lambda: None)
     assert toy.status == "stopped"
+
+
+def test_an_action_waits_its_turn_and_drops_out_when_stop_comes_meanwhile() -> None:
+    toy = Toy()
+    toy.goal, toy.frame_seconds = 10**9, 60.0
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        assert await toy.training_run.wait_turn()  # nothing runs: at once
+        training = asyncio.create_task(toy.run("train"))
+        await asyncio.sleep(0.05)
+        waiting = asyncio.create_task(toy.training_run.wait_turn())
+        await asyncio.sleep(0.05)
+        still_waiting = not waiting.done()
+        await toy.run("stop")
+        await training
+        dropped = not await waiting
+        # A Stop pressed before the wait began does not count against it.
+        again = asyncio.create_task(toy.run("train"))
+        await asyncio.sleep(0.05)
+        toy.training_run.stop()
+        turn = asyncio.create_task(toy.training_run.wait_turn())
+        await again
+        return still_waiting, dropped, await turn
+
+    assert run(scenario()) == (True, True, True)

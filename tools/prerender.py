@@ -12,7 +12,7 @@ from faders.core import softmax as sm
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons import readable
 from faders.lessons.function import preview as function_preview
-from faders.lessons.gpus import GpusLesson, benchmark_sizes
+from faders.lessons.gpus import preview as gpus_preview
 from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.still import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, Still
 from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
@@ -79,23 +79,6 @@ def scale_preview() -> str:
             f'a laptop and two GPUs, and the compute of training against inference">{"".join(parts)}</svg>')
 
 
-def gpus_preview() -> str:
-    """The `gpus` lesson at its defaults, before anything is measured: the two empty charts."""
-    largest = GpusLesson.param.max_size.default
-    speed = Still(0, (0, largest * 1.05), (0, 1))
-    parts = [speed.frame("Matrix products per second, measured here", "matrix size n",
-                         "GFLOP/s"),
-             speed.x_ticks(benchmark_sizes(largest)),
-             speed.note("Benchmark draws numpy and WebGPU here, size by size")]
-    epochs = Still(PANEL_WIDTH, (0, 1), (0, 1))
-    parts += [epochs.frame("Seconds per epoch, engine by engine", "epoch", "seconds"),
-              epochs.note("Train races the same network on each engine")]
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * PANEL_WIDTH} {PANEL_HEIGHT}" '
-            f'role="img" aria-label="Two empty charts waiting for measurements: matrix products per '
-            f'second against matrix size, and seconds per training epoch on each engine">'
-            f'{"".join(parts)}</svg>')
-
-
 def network_preview() -> str:
     """The `network` lesson at its defaults, before training: the untrained network's map under the
     circle's training points, and the empty loss chart."""
@@ -127,4 +110,4 @@ def network_preview() -> str:
 
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview, "scale": scale_preview,
-            "gpus": gpus_preview, "network": network_preview}
+            "gpus": gpus_preview.picture, "network": network_preview}

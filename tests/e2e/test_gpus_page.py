@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from faders import benchmarks
 from faders.core.mlp import MLP
 from faders.core.training import train
-from faders.lessons import gpus
+from faders.lessons.gpus import state as gpus
 from tests.e2e.conftest import Guarded, open_lesson, restoring, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401  (a fixture)
 from tools.waiting import settled, wait_until

@@ -10,5 +10,6 @@
 - charts.py: the figures' look and every chart in words; accessible.py, announce.py, settle.py: the
   text alternatives and the live voice every page gets;
 - formatting.py: numbers for readers; safe_text.py: the one way outside text is shown;
+- code.py: Python source as a highlighted code block (AA colours, the stdlib's tokenizer, nothing fetched);
 - still.py: still pictures (SVG) for the build.
 """

@@ -110,6 +110,16 @@ class TrainingRun:
         if self.running:
             await self._idle.wait()
 
+    async def wait_turn(self) -> bool:
+        """Wait until no run is in progress (one run at a time: only the API can ask for a second).
+        False when Stop (or Reset) was pressed meanwhile: the waiting action then drops out too."""
+        while self.running and not self._idle.is_set():
+            stop, stopped_before = self._stop, self._stop.is_set()
+            await self._idle.wait()
+            if stop.is_set() and not stopped_before:
+                return False
+        return True
+
     def recover(self) -> None:
         """After an action failed half-way: a run left in progress is marked stopped."""
         if self.running:

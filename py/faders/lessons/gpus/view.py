@@ -1,5 +1,7 @@
 """The page of lesson `gpus`: the engine in use, the benchmark chart, the training race, the cost
-of inference; widgets and charts bound to a GpusLesson."""
+of inference, bound to a GpusLesson. Its knobs' widgets come from their declarations, its words
+from words.py; `layout(lesson)` is the page.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +11,21 @@ import panel as pn
 from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
 
-from faders.lessons.gpus import MEASURES, GpusLesson, engine_name
+from faders.lessons.gpus import words
+from faders.lessons.gpus.state import GpusLesson
+from faders.lessons.gpus.words import MEASURES, engine_name
 from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
 from faders.lessons.kit.safe_text import text_list
-from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, unlocked
+from faders.lessons.kit.widgets import (
+    BOX,
+    SHRINKS,
+    WRAP,
+    WRAPPED,
+    action_button,
+    knob_widgets,
+    show_locks,
+    unlocked,
+)
 
 # Each benchmark series: its row key, colour and dash.
 SERIES = {"numpy_gflops": (ACCENT, "solid"), "webgpu_gflops": (MODEL, "solid"),
@@ -21,10 +34,6 @@ ENGINE_COLOURS = {"numpy": ACCENT, "webgpu": MODEL}
 ENGINE_BOX = {**BOX, "background": "#e7f5ff", "border-left": "4px solid #1c7ed6"}
 NOTICE_BOX = {**BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}
 MISSING_BOX = {**BOX, "background": "#f1f3f5", "border-left": "4px solid #adb5bd"}
-
-
-def shown(value: float | None, digits: str = ".3g") -> str:
-    return "—" if value is None else format(value, digits)
 
 
 class GpusView:
@@ -37,20 +46,13 @@ class GpusView:
         self.epoch_source = ColumnDataSource({"x": [], "seconds": [], "colour": [], "label": []})
         self.loss_sources = {engine: ColumnDataSource({"epoch": [], "loss": []}) for engine in ENGINE_COLOURS}
 
-        self.size_select = pn.widgets.Select.from_param(lesson.param.max_size, label="Largest matrix n",
-                                                        width=150)
-        self.width_slider = pn.widgets.IntSlider.from_param(
-            lesson.param.width, label="Hidden units per layer", step=8)
-        self.batch_input = pn.widgets.IntInput.from_param(lesson.param.batch_size, label="Batch size",
-                                                          step=10, width=120)
-        self.epochs_slider = pn.widgets.IntSlider.from_param(lesson.param.epochs, label="Epochs")
-        self.knobs = [self.size_select, self.width_slider, self.batch_input, self.epochs_slider]
+        self.knobs = knob_widgets(lesson, max_size={"width": 150}, batch_size={"width": 120})
         self.benchmark_button = action_button(lesson, "Benchmark", "benchmark", button_type="primary",
                                               width=110)
         self.train_button = action_button(lesson, "Train", "train", button_type="primary", width=90)
         self.stop_buttons = [action_button(lesson, "Stop", "stop", disabled=True, width=80) for _ in range(2)]
         self.reset_button = action_button(lesson, "Reset", "reset", width=80)
-        self.lose_button = action_button(lesson, "Simulate losing the GPU", "lose_gpu", width=200)
+        self.lose_button = action_button(lesson, words.LOSE_GPU, "lose_gpu", width=200)
 
         self.engine_pane = pn.pane.Markdown(sizing_mode="stretch_width", styles=ENGINE_BOX)
         self.notice_pane = pn.pane.HTML(sizing_mode="stretch_width", styles=NOTICE_BOX, visible=False)
@@ -61,7 +63,7 @@ class GpusView:
         # One progress bar and line per section; each shows its own section's last run.
         self.progress = {kind: pn.indicators.Progress(value=0, max=1, sizing_mode="stretch_width", height=16,
                                                       styles=SHRINKS) for kind in ("benchmark", "train")}
-        self.progress_text = {kind: pn.pane.Markdown("Nothing measured yet.", sizing_mode="stretch_width",
+        self.progress_text = {kind: pn.pane.Markdown(words.NOTHING_MEASURED, sizing_mode="stretch_width",
                                                      height=30) for kind in self.progress}
         self.benchmark_table = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
         self.training_table = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
@@ -86,8 +88,7 @@ class GpusView:
     # ---- charts --------------------------------------------------------------------------
 
     def _benchmark_figure(self) -> Any:
-        fig = plain_figure("Matrix products per second, measured here",
-                           "matrix size n (an n×n matrix times an n×n matrix)", "GFLOP/s", height=300,
+        fig = plain_figure(words.SPEED_TITLE, words.SPEED_X_LABEL, "GFLOP/s", height=300,
                            x_range=Range1d(0, 1), y_range=Range1d(0, 1))
         for key, (colour, dash) in SERIES.items():
             fig.line("size", "gflops", source=self.series[key], color=colour, line_dash=dash, line_width=2,
@@ -97,7 +98,7 @@ class GpusView:
         return fig
 
     def _epoch_figure(self) -> Any:
-        fig = plain_figure("Seconds per epoch, engine by engine", "epoch", "seconds", height=260,
+        fig = plain_figure(words.EPOCH_TITLE, "epoch", "seconds", height=260,
                            x_range=FactorRange(), y_range=Range1d(0, 1))
         fig.vbar(x="x", top="seconds", width=0.8, source=self.epoch_source, fill_color="colour",
                  line_color=None, legend_field="label")
@@ -106,7 +107,7 @@ class GpusView:
         return fig
 
     def _loss_figure(self) -> Any:
-        fig = plain_figure("Mean loss per epoch, on both engines", "epoch", "loss", height=260,
+        fig = plain_figure(words.LOSS_TITLE, "epoch", "loss", height=260,
                            x_range=Range1d(0.5, 1.5), y_range=Range1d(0, 1))
         fig.line("epoch", "loss", source=self.loss_sources["numpy"], color=ACCENT, line_width=5, alpha=0.5,
                  legend_label="numpy")
@@ -133,15 +134,14 @@ class GpusView:
 
     def _on_status(self, *_: Any) -> None:
         lesson = self.lesson
-        running = lesson.running
+        running = lesson.training_run.running
         if lesson.status in ("benchmarking", "training"):
             self.kind = "benchmark" if lesson.status == "benchmarking" else "train"
         self.benchmark_button.disabled = self.train_button.disabled = running
         for button in self.stop_buttons:
             button.disabled = not running
         self.lose_button.visible = lesson.backend.gpu is not None
-        for knob in self.knobs:
-            knob.disabled = running
+        show_locks(self.knobs, lesson.locked())
 
     def _on_progress(self, *_: Any) -> None:
         lesson = self.lesson
@@ -164,11 +164,7 @@ class GpusView:
         top = nice_ceiling(max((row[key] or 0.0 for row in rows for key in SERIES), default=0.0))
         if self.benchmark_figure.y_range.end != top:
             self.benchmark_figure.y_range.end = top
-        header = "| n | " + " | ".join(f"{label} (GFLOP/s)" for label in MEASURES.values()) + " |\n"
-        header += "|---:" * (len(MEASURES) + 1) + "|\n"
-        lines = [f"| {row['size']} | " + " | ".join(shown(row[key]) for key in MEASURES) + " |"
-                 for row in rows]
-        self.benchmark_table.object = header + "\n".join(lines) if rows else ""
+        self.benchmark_table.object = words.benchmark_table(rows)
         self.summaries["benchmark"].object = self.lesson.benchmark_summary() if rows else ""
 
     def _on_training(self, *_: Any) -> None:
@@ -196,28 +192,8 @@ class GpusView:
             self.loss_figure.y_range.end = loss_top
             self.loss_figure.x_range.end = epochs + 0.5
             self.loss_figure.xaxis.ticker.ticks = list(range(1, epochs + 1))
-        self.training_table.object = self._training_table(runs)
+        self.training_table.object = words.training_table(runs)
         self.summaries["train"].object = lesson.training_summary() if runs else ""
-
-    @staticmethod
-    def _training_table(runs: list[dict[str, Any]]) -> str:
-        if not runs:
-            return ""
-        header = "| epoch | " + " | ".join(f"{engine_name(run['engine'])}: seconds | "
-                                           f"{engine_name(run['engine'])}: loss" for run in runs) + " |\n"
-        header += "|---:" * (2 * len(runs) + 1) + "|\n"
-        lines = []
-        for index in range(max(len(run["epochs"]) for run in runs)):
-            cells = []
-            for run in runs:
-                if index < len(run["epochs"]):
-                    epoch = run["epochs"][index]
-                    note = " (on numpy)" if epoch.engine != run["engine"] else ""
-                    cells += [f"{epoch.seconds:.3g}{note}", f"{epoch.loss:.6f}"]
-                else:
-                    cells += ["—", "—"]
-            lines.append(f"| {index + 1} | " + " | ".join(cells) + " |")
-        return header + "\n".join(lines)
 
     def _on_cost(self, *_: Any) -> None:
         self.cost_pane.object = self.lesson.cost_summary()
@@ -231,11 +207,8 @@ class GpusView:
         benchmark_buttons = pn.pane.Bokeh(bk_row(self.benchmark_button, self.stop_buttons[0]),
                                           margin=(18, 10, 5, 10))
         benchmark = pn.Column(
-            "### 1 · Multiply matrices, on each engine",
-            "Each size is timed three ways: numpy on the CPU; WebGPU doing only the arithmetic, with "
-            "both matrices already on the GPU; and WebGPU counting the copies, both matrices up and the "
-            "product back, which is what a single product really costs a program.",
-            pn.Row(self.size_select, benchmark_buttons, styles=WRAP, sizing_mode="stretch_width"),
+            words.BENCHMARK_HEADING, words.BENCHMARK_INTRO,
+            pn.Row(self.knobs["max_size"], benchmark_buttons, styles=WRAP, sizing_mode="stretch_width"),
             self.progress["benchmark"], self.progress_text["benchmark"], self.benchmark_figure,
             self.benchmark_table, self.summaries["benchmark"], sizing_mode="stretch_width", styles=SHRINKS)
         train_buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_buttons[1], self.reset_button),
@@ -244,15 +217,18 @@ class GpusView:
                         pn.Column(self.loss_figure, styles=WRAPPED, sizing_mode="stretch_width"),
                         styles=WRAP, sizing_mode="stretch_width")
         training = pn.Column(
-            "### 2 · Train the same network on each engine",
-            "A network with 64 inputs, two hidden layers and 10 outputs learns to sort 1,000 examples "
-            "into 10 classes. It starts from the same weights and sees the same batches on each engine.",
-            pn.Row(self.width_slider, self.batch_input, self.epochs_slider, train_buttons, styles=WRAP,
-                   sizing_mode="stretch_width"),
+            words.TRAINING_HEADING, words.TRAINING_INTRO,
+            pn.Row(self.knobs["width"], self.knobs["batch_size"], self.knobs["epochs"], train_buttons,
+                   styles=WRAP, sizing_mode="stretch_width"),
             self.progress["train"], self.progress_text["train"], charts, self.training_table,
             self.summaries["train"], sizing_mode="stretch_width", styles=SHRINKS)
-        inference = pn.Column("### 3 · Why inference costs much less", self.cost_pane,
+        inference = pn.Column(words.INFERENCE_HEADING, self.cost_pane,
                               sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
         parts += [engine, benchmark, training, inference]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
+
+
+def layout(lesson: GpusLesson, with_prose: bool = False) -> pn.viewable.Viewable:
+    """The lesson's page (what GpusLesson.view() shows)."""
+    return GpusView(lesson, with_prose=with_prose).layout
