@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "py" / "faders" / "lessons"
 # Lessons still written as flat modules (lessons/<slug>.py and <slug>_view.py), to be made packages.
 # Take a lesson off this list when it becomes a package: every check below then covers it.
-NOT_YET_PACKAGES = {"network", "logits", "gpus"}
+NOT_YET_PACKAGES = {"network", "gpus"}
 PACKAGES = sorted(set(LESSON_CLASSES) - NOT_YET_PACKAGES)
 PACKAGE_MODULES = ("state", "view", "words", "preview")
 

@@ -5,35 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from faders.core import playground
-from faders.core import softmax as sm
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import GpusLesson, benchmark_sizes
-from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.still import PANEL_HEIGHT, PANEL_WIDTH, Still
-from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
+from faders.lessons.logits import preview as logits_preview
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import BLUE, ORANGE, PALETTE
 from faders.lessons.scale import preview as scale_preview
-
-
-def logits_preview() -> str:
-    """The `logits` lesson at its defaults: the logits as bars beside the probabilities."""
-    labels, logits = DEFAULT_LABELS, DEFAULT_LOGITS
-    probabilities = sm.softmax(logits)
-    raw = Still(0, (0, len(labels)), (-2, 5))
-    parts = [raw.frame("Logits: the model's raw scores", "", "logit z"),
-             raw.polyline([0, len(labels)], [0, 0], stroke="#868e96"),
-             raw.bars(labels, logits, [format_number(z) for z in logits])]
-    shares = Still(PANEL_WIDTH, (0, len(labels)), (0, 1.1))
-    parts += [shares.frame("Probabilities: softmax of the logits", "", "probability p"),
-              shares.bars(labels, probabilities, [format_probability(p) for p in probabilities])]
-    width = 2 * PANEL_WIDTH
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {PANEL_HEIGHT}" '
-            f'role="img" aria-label="Bars of the logits of cat, dog and car beside the probabilities '
-            f'softmax makes of them">{"".join(parts)}</svg>')
-
-
 
 
 def gpus_preview() -> str:
@@ -83,5 +62,5 @@ def network_preview() -> str:
             f'untrained network\'s answer, and an empty chart of the loss">{"".join(parts)}</svg>')
 
 
-PREVIEWS = {"function": function_preview.picture, "logits": logits_preview, "scale": scale_preview.picture,
-            "gpus": gpus_preview, "network": network_preview}
+PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
+            "scale": scale_preview.picture, "gpus": gpus_preview, "network": network_preview}
