@@ -12,8 +12,8 @@ import pytest
 from faders.core import softmax as sm
 from faders.lessons import LESSONS
 from faders.lessons.kit.formatting import format_number, format_probability
-from faders.lessons.logits import CHECKPOINTS, MAX_ROWS, SHOWN_DRAWS, LogitsLesson
-from faders.lessons.logits_view import LogitsView
+from faders.lessons.logits import LogitsLesson
+from faders.lessons.logits.state import CHECKPOINTS, MAX_ROWS, SHOWN_DRAWS
 from tests.helpers import notebook_display, page_link_session, read_pane, run, shown_text
 from tools.prerender import PREVIEWS
 
@@ -307,7 +307,7 @@ def test_reset_and_unknown_actions() -> None:
 
 def test_the_view_shows_one_row_per_label_and_the_core_numbers() -> None:
     lesson = LogitsLesson()
-    view = LogitsView(lesson)
+    view = LogitsLesson.view_module().LogitsView(lesson)
     assert [row.layout.visible for row in view.rows] == [True] * 3 + [False] * (MAX_ROWS - 3)
     assert [row.label.value for row in view.rows[:3]] == ["cat", "dog", "car"]
     assert [row.logit.value for row in view.rows[:3]] == ["4.2", "2.1", "-1.3"]

@@ -13,9 +13,9 @@ import pytest
 
 from faders.core import scale
 from faders.core.scale import PRESETS, TransformerConfig
-from faders.lessons import LESSONS, readable
-from faders.lessons.scale import ARCHITECTURE, PRECISIONS, ScaleLesson
-from faders.lessons.scale_view import ScaleView, log_axis_end
+from faders.lessons import LESSONS
+from faders.lessons.scale import ScaleLesson, readable, words
+from faders.lessons.scale.state import ARCHITECTURE, PRECISIONS
 from tests.helpers import acknowledging_link, notebook_display, run
 from tools.prerender import PREVIEWS
 
@@ -63,8 +63,8 @@ def assert_figures(lesson: ScaleLesson, config: TransformerConfig) -> None:
 
 def all_words(lesson: ScaleLesson) -> str:
     results = lesson.results()
-    return "\n".join([ScaleView.count_text(results), ScaleView.memory_text(results),
-                      ScaleView.compute_text(results), ScaleView.comparison_text(results)])
+    return "\n".join([words.count_text(results), words.memory_text(results),
+                      words.compute_text(results), words.comparison_text(results)])
 
 
 # ---- defaults and presets ---------------------------------------------------------------------
@@ -277,6 +277,7 @@ def test_readable_numbers() -> None:
 
 
 def test_log_axes_leave_room_for_the_labels() -> None:
+    log_axis_end = ScaleLesson.view_module().log_axis_end
     assert log_axis_end(2.24e20, 1, 0.3) == 1e30
     assert log_axis_end(8e10, 0.5, 0.2) == 1e14
     assert log_axis_end(0.1, 1, 0.3) == 1.0
@@ -321,7 +322,7 @@ def test_page_link_renders_and_answers_the_api() -> None:
 
 def test_the_view_follows_the_knobs() -> None:
     lesson = ScaleLesson()
-    view = ScaleView(lesson)
+    view = ScaleLesson.view_module().ScaleView(lesson)
     lesson.apply({"preset": "llama-3-8b"})
     assert "8,030,261,248" in view.count.object
     parts = scale.parameter_breakdown(lesson.config).as_dict()

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from faders.core import scale
 from faders.core.scale import PRESETS, TransformerConfig
-from faders.lessons import readable
+from faders.lessons.scale import readable
 from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
 from tests.test_scale_lesson import DEFAULT_SETTINGS, expected_figures
 from tools.waiting import wait_until

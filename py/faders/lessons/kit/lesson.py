@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from functools import wraps
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import param
@@ -157,12 +158,17 @@ class Lesson(param.Parameterized):
         """The lesson's result in one sentence, said once the reader's changes have settled."""
         return ""
 
+    @classmethod
+    def view_module(cls) -> ModuleType:
+        """The `view` module of the lesson's package, its page (imported only when asked for: Panel
+        comes with the page, not with the state). A test of the page reaches it this way too."""
+        package = cls.__module__.rpartition(".")[0]
+        return importlib.import_module(f"{package}.view")
+
     @_accessible
     def view(self, with_prose: bool = False) -> Any:
-        """The Panel layout of the lesson: `layout(lesson, with_prose)` of the `view` module in the
-        lesson's package (imported only now: Panel comes with the page, not with the state)."""
-        package = type(self).__module__.rpartition(".")[0]
-        return importlib.import_module(f"{package}.view").layout(self, with_prose)
+        """The Panel layout of the lesson: `layout(lesson, with_prose)` of its `view_module()`."""
+        return self.view_module().layout(self, with_prose)
 
     def __panel__(self) -> Any:
         return self.view()

@@ -1,5 +1,9 @@
 """Lesson `logits`: softmax turns a model's raw scores into probabilities; temperature, top-k and
-seeded draws turn those into choices: deterministic, probabilistic, statistical."""
+seeded draws turn those into choices: deterministic, probabilistic, statistical.
+
+The state: its knobs (one declaration each), the numbers they give, the page's own edits of the rows
+and its actions. The page is view.py, the words words.py; the maths is faders.core.softmax's.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,18 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
-import panel as pn
 import param
 
 from faders.core import softmax as sm
-from faders.lessons.kit.formatting import format_count, format_number, format_probability
+from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
-from faders.lessons.kit.safe_text import quote
 from faders.lessons.kit.urlstate import LabelList, NumberList, format_value, parse_item
+from faders.lessons.logits import words
 
 DEFAULT_LABELS = ["cat", "dog", "car"]
 DEFAULT_LOGITS = [4.2, 2.1, -1.3]
 MIN_ROWS, MAX_ROWS = 2, 12
 LOGIT_LIMIT = 1000.0
-LOGIT_LIMIT_REASON = ("real models' logits seldom pass a few dozen, and within ±1000 every number "
-                      "here can be shown")
 # Names offered for a new row, the first one not yet taken.
 NEW_LABELS = ("bird", "fish", "tree", "boat", "apple", "house", "horse", "chair", "train", "cloud",
               "lamp", "shoe", "cup", "star")
@@ -33,30 +34,6 @@ SHOWN_DRAWS = 30  # the first draws, listed by name
 LOGGED_DRAWS = 12  # the first draws of each press of Draw, in the log
 LOG_LENGTH = 6  # presses of Draw / New seed remembered
 NEW_SEEDS = 100_000  # New seed picks from 1 to this
-
-PROSE = """
-A classifier, or a language model choosing its next word, ends with one raw score per possible
-answer: its **logits**. A logit can be any number, negative too, and only the gaps between them
-matter. **Softmax** turns them into **probabilities**: it raises e to the power of each logit and
-divides by the sum of all of those, so every probability is above zero and together they add up
-to 1. Cat, dog and car below have logits 4.2, 2.1 and −1.3; softmax makes that about 89 %, 11 %
-and 0.4 %.
-
-**Temperature** `T` divides every logit before softmax. Below 1 it widens the gaps, and the
-largest logit takes even more of the probability; above 1 it narrows them, and the probabilities
-even out. At `T = 0` there is nothing to divide by: the rule is then to take the largest logit
-(the **argmax**). **Top-k** keeps only the k largest logits and gives every other label
-probability 0. **Entropy**, in bits, says how spread out the probabilities are: 0 when one answer
-is certain, log₂ n when all n answers are equally likely.
-
-Three words, three situations. **Deterministic**: at `T = 0` the same input gives the same answer
-every time. **Probabilistic**: at `T > 0` the model gives a distribution, and one draw from it may
-come out differently from the next. **Statistical**: over many draws, how often each answer comes
-up settles close to its probability. The draws here start from a **seed**: a computer's random
-numbers come from a formula started at the seed, so the same seed replays the same draws, and a
-new seed gives new ones.
-"""
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -103,26 +80,33 @@ class LogitsLesson(Lesson):
     """Logits to probabilities to choices."""
 
     slug: ClassVar[str] = "logits"
-    title: ClassVar[str] = "Logits, softmax and temperature"
-    teaser: ClassVar[str] = ("Turn a model's raw scores into probabilities, sharpen or flatten them "
-                             "with temperature, and draw: one answer, or many.")
-    prose: ClassVar[str] = PROSE
-    url_names: ClassVar[dict[str, str]] = {
-        "labels": "labels", "logits": "logits", "t": "temperature", "k": "top_k", "seed": "seed",
-        "n": "n_draws"}
+    title: ClassVar[str] = words.TITLE
+    teaser: ClassVar[str] = words.TEASER
+    prose: ClassVar[str] = words.PROSE
     actions: ClassVar[tuple[str, ...]] = ("draw", "new_seed", "add_label", "remove_label", "reset")
     embed_height: ClassVar[int] = 2100
 
-    labels = LabelList(list(DEFAULT_LABELS), bounds=(MIN_ROWS, MAX_ROWS), max_length=20,
-                       doc="One name per possible answer.")
-    logits = NumberList(list(DEFAULT_LOGITS), bounds=(MIN_ROWS, MAX_ROWS),
-                        item_bounds=(-LOGIT_LIMIT, LOGIT_LIMIT), bounds_reason=LOGIT_LIMIT_REASON,
-                        doc="The model's raw score for each label.")
-    temperature = param.Number(1.0, bounds=(0.0, 100.0), doc="Divides the logits; 0 means argmax.")
-    top_k = param.Integer(0, bounds=(0, MAX_ROWS), doc="Keep the k largest logits; 0 keeps them all.")
-    seed = param.Integer(0, bounds=(0, 999_999_999), doc="Where the random draws start.")
-    n_draws = param.Integer(1000, bounds=(1, 100_000), doc="How many labels to draw.")
+    # ---- knobs: one declaration each (kit.knobs) ------------------------------------------
+    # Labels and logits are rows the page edits itself; a label must pass the label list's rule
+    # (letters and digits, kit.urlstate.LabelList) wherever it comes from.
+    labels = knob(LabelList(list(DEFAULT_LABELS), bounds=(MIN_ROWS, MAX_ROWS), max_length=20,
+                            doc=words.HELP_LABELS),
+                  key="labels", label="Labels")
+    logits = knob(NumberList(list(DEFAULT_LOGITS), bounds=(MIN_ROWS, MAX_ROWS),
+                             item_bounds=(-LOGIT_LIMIT, LOGIT_LIMIT), bounds_reason=words.LOGIT_LIMIT_REASON,
+                             doc=words.HELP_LOGITS),
+                  key="logits", label="Logits")
+    # The slider covers 0 to 5, where temperature does its work; a box beside it reaches 100.
+    temperature = knob(param.Number(1.0, bounds=(0.0, 100.0), step=0.01, doc=words.HELP_TEMPERATURE),
+                       key="t", label="Temperature T", widget="slider", start=0.0, end=5.0, format="0.00")
+    top_k = knob(param.Integer(0, bounds=(0, MAX_ROWS), doc=words.HELP_TOP_K),
+                 key="k", label="Top-k (0 keeps all)", widget="slider")
+    seed = knob(param.Integer(0, bounds=(0, 999_999_999), doc=words.HELP_SEED),
+                key="seed", label="Seed", widget="input")
+    n_draws = knob(param.Integer(1000, bounds=(1, 100_000), step=100, doc=words.HELP_N_DRAWS),
+                   key="n", label="Draws N (1 to 100,000)", widget="input")
 
+    # ---- results -------------------------------------------------------------------------
     outcome = param.Parameter(doc="The numbers for the current knobs (an Outcome).")
     row_messages = param.Dict(default={}, doc="Row -> why what the reader typed there was refused.")
     draw_log = param.List(default=[], doc="The last presses of Draw and New seed, oldest first.")
@@ -164,7 +148,7 @@ class LogitsLesson(Lesson):
                 "scaled": working.scaled.tolist(), "shift": working.shift,
                 "terms": working.terms.tolist(), "total": working.total},
             "seed": self.seed, "n_draws": self.n_draws,
-            "first_draws": [self.labels[i] for i in out.draws[:SHOWN_DRAWS]],
+            "first_draws": self.first_draws(),
             "draws": out.draws[:1000].tolist(),  # the first thousand, in order
             "counts": out.counts.tolist(), "frequencies": out.frequencies.tolist(),
             "convergence": {"n": out.checkpoints.tolist(), "frequencies": out.running.tolist()},
@@ -179,9 +163,8 @@ class LogitsLesson(Lesson):
         assert isinstance(labels, list) and isinstance(logits, list)
         if len(labels) != len(logits):
             given = " and ".join(key for key in ("labels", "logits") if key in values)
-            notices.append(f"Ignored {given}: that makes {len(labels)} labels and {len(logits)} "
-                           f"logits, and each label needs one logit; kept labels="
-                           f"{format_value(self.labels)} and logits={format_value(self.logits)}.")
+            notices.append(words.rows_disagree(given, len(labels), len(logits), format_value(self.labels),
+                                               format_value(self.logits)))
             values.pop("labels", None)
             values.pop("logits", None)
             labels = self.labels
@@ -190,101 +173,43 @@ class LogitsLesson(Lesson):
         if top_k > len(labels):
             kept = min(self.top_k, len(labels))  # k = number of labels keeps them all, as k > it did
             if "top_k" in values:
-                notices.append(f"Ignored k='{top_k}': there are only {len(labels)} labels (k = 0 "
-                               f"keeps them all); kept {kept}.")
+                notices.append(words.too_large_k(top_k, len(labels), kept))
             values["top_k"] = kept
         return notices
 
-    # ---- words ---------------------------------------------------------------------------
+    # ---- words (words.py, with the current numbers) ---------------------------------------
 
     def summary(self) -> str:
         """The result in one sentence, for the page's live region."""
         out: Outcome = self.outcome
-        top = quote(self.labels[out.top])
-        share = out.counts[out.top]
-        return (f"Most likely: {top}, probability {format_probability(float(out.probabilities[out.top]))} "
-                f"at temperature {self.temperature:g}; entropy {out.entropy:.2f} bits. In "
-                f"{self.n_draws:,} draws, {top} came up {int(share):,} times.")
+        return words.summary(self.labels[out.top], float(out.probabilities[out.top]), self.temperature,
+                             out.entropy, self.n_draws, int(out.counts[out.top]))
 
     def explanation(self) -> str:
         """Deterministic, probabilistic or statistical: what the current setting shows, in words."""
         out: Outcome = self.outcome
-        top, n = self.labels[out.top], format_count(self.n_draws)
-        if self.temperature == 0:
-            return (f"**Deterministic.** At temperature 0 nothing is left to chance: the answer is "
-                    f"the label with the largest logit, **{top}**, every time. Same input, same "
-                    f"answer, whatever the seed: all {n} draws below are {top}.")
-        certain = np.flatnonzero(out.probabilities == 1.0)
-        if certain.size:
-            only = self.labels[certain[0]]
-            return (f"**Deterministic here too.** Even at temperature {self.temperature:g}, "
-                    f"**{only}** gets all the probability (top-k, or gaps between logits far "
-                    f"wider than the temperature, leave the others none), so every draw is {only}.")
-        shares = ", ".join(f"{label} {p:.1%}" for label, p, kept in
-                           zip(self.labels, out.probabilities, out.kept, strict=True) if kept)
-        frequency, p = out.frequencies[out.top], out.probabilities[out.top]
-        return (f"**Probabilistic.** At temperature {self.temperature:g} the model gives not one "
-                f"answer but a distribution: {shares}. A single draw can be any label with a "
-                f"chance above zero, and the next draw may differ.\n\n"
-                f"**Statistical.** Over many draws, how often each label comes up settles near its "
-                f"probability: in these {n} draws {top} came up {frequency:.1%} of the time, for a "
-                f"probability of {p:.1%}. The more draws, the closer they get.")
+        return words.explanation(self.labels, out.probabilities, out.kept, out.frequencies, out.top,
+                                 self.temperature, self.n_draws)
 
     def formula(self) -> str:
         """The softmax formula with the reader's numbers filled in, as a Markdown table."""
         out: Outcome = self.outcome
-        if out.working is None:
-            rows = "".join(f"| {label} | {format_number(z)} | **{'1' if i == out.top else '0'}** |\n"
-                           for i, (label, z) in enumerate(zip(self.labels, self.logits, strict=True)))
-            return (f"At temperature 0 the formula would divide by zero. The rule is the limit it "
-                    f"tends to: all the probability goes to the largest logit, "
-                    f"**{self.labels[out.top]}** (the argmax).\n\n"
-                    f"| label | logit z | p |\n|---|---|---|\n{rows}")
-        working, t = out.working, format_number(self.temperature)
-        shifted = f" − {format_number(working.shift)}" if working.shift else ""
-        total = format_number(working.total)
-        kept_terms = iter(zip(working.scaled, working.terms, strict=True))
-        rows = ""
-        for label, z, p, kept in zip(self.labels, self.logits, out.probabilities, out.kept, strict=True):
-            if not kept:
-                rows += f"| {label} | {format_number(z)} | dropped by top-k | 0 | **0** |\n"
-                continue
-            scaled, term = next(kept_terms)
-            rows += (f"| {label} | {format_number(z)} | {format_number(scaled)} | {format_number(term)} "
-                     f"| {format_number(term)} / {total} = **{format_probability(p)}** |\n")
-        note = ""
-        if working.shift:
-            note = (f"\n\nEvery power of e is lowered by {format_number(working.shift)}, the largest "
-                    f"z / T: e to the {format_number(working.shift)} is too large for a computer's "
-                    f"numbers. Top and bottom shrink by the same factor, so the probabilities do "
-                    f"not change.")
-        sum_terms = " + ".join(format_number(term) for term in working.terms)
-        return (f"p = e<sup>z / T</sup> / Σ e<sup>z / T</sup>, here with T = {t}:\n\n"
-                f"| label | logit z | z / T | e<sup>z / T{shifted}</sup> | p |\n"
-                f"|---|---|---|---|---|\n{rows}\n"
-                f"Σ = {sum_terms} = {total}{note}")
+        return words.formula(self.labels, self.logits, out.probabilities, out.kept, out.top,
+                             self.temperature, out.working)
 
     def entropy_text(self) -> str:
         out: Outcome = self.outcome
-        kept = int(out.kept.sum())
-        return (f"**Entropy {out.entropy:.3f} bits.** 0 would mean one certain answer; "
-                f"{out.even_entropy:.3f} bits (log₂ {kept}) would mean all {kept} kept labels "
-                f"equally likely.")
+        return words.entropy_text(out.entropy, out.even_entropy, int(out.kept.sum()))
+
+    def first_draws(self, count: int = SHOWN_DRAWS) -> list[str]:
+        """The labels of the first `count` draws, in the order drawn."""
+        return [self.labels[i] for i in self.outcome.draws[:count]]
 
     def draws_text(self) -> str:
         """The draws: the first few in order, then counts and shares beside the probabilities."""
         out: Outcome = self.outcome
-        first = " ".join(self.labels[i] for i in out.draws[:SHOWN_DRAWS])
-        more = " …" if self.n_draws > SHOWN_DRAWS else ""
-        shown = min(self.n_draws, SHOWN_DRAWS)
-        rows = "".join(
-            f"| {label} | {format_probability(p)} | {format_count(int(count))} | "
-            f"{format_probability(share)} |\n"
-            for label, p, count, share in zip(self.labels, out.probabilities, out.counts,
-                                              out.frequencies, strict=True))
-        return (f"The first {shown} of {format_count(self.n_draws)} draws (seed {self.seed}): "
-                f"{first}{more}\n\n"
-                f"| label | probability | count | share of draws |\n|---|---|---|---|\n{rows}")
+        return words.draws_text(self.labels, out.probabilities, out.counts, out.frequencies,
+                                self.first_draws(), self.n_draws, self.seed)
 
     def draw_history(self) -> list[dict[str, Any]]:
         """The logged draws, each with the number of the first earlier one it repeats exactly."""
@@ -296,17 +221,7 @@ class LogitsLesson(Lesson):
         return history
 
     def log_text(self) -> str:
-        if not self.draw_log:
-            return ("Press **Draw** to draw again with the same seed, or **New seed** for a new "
-                    "sequence; each press is listed here.")
-        lines = []
-        for number, entry in enumerate(self.draw_history(), 1):
-            same = entry["same_as"]
-            verdict = (f"the same {format_count(entry['n'])} draws as #{same}" if same
-                       else "a new sequence")
-            lines.append(f"{number}. seed {entry['seed']}: {' '.join(entry['first'])} … "
-                         f"— **{verdict}**")
-        return "Your draws:\n\n" + "\n".join(lines)
+        return words.log_text(self.draw_history())
 
     # ---- the page's own edits ------------------------------------------------------------
 
@@ -315,7 +230,7 @@ class LogitsLesson(Lesson):
         try:
             label = parse_item(self.param.labels, text)
             if label in self.labels[:row] + self.labels[row + 1:]:
-                raise ValueError("is already the name of another row, and each label must differ")
+                raise ValueError(words.LABEL_TAKEN)
         except ValueError as reason:
             return self._refuse(row, text, reason, self.labels[row])
         self._accept(row, labels=[*self.labels[:row], label, *self.labels[row + 1:]])
@@ -329,7 +244,7 @@ class LogitsLesson(Lesson):
         self._accept(row, logits=[*self.logits[:row], logit, *self.logits[row + 1:]])
 
     def _refuse(self, row: int, text: str, reason: ValueError, kept: str) -> None:
-        self.row_messages = {**self.row_messages, row: f"'{quote(text)}' {reason}; kept {kept}."}
+        self.row_messages = {**self.row_messages, row: words.refused_row(text, reason, kept)}
 
     def _accept(self, row: int, **change: list) -> None:
         if change == {name: getattr(self, name) for name in change}:  # typed again, or as 4.20
@@ -338,13 +253,13 @@ class LogitsLesson(Lesson):
 
     def add_row(self) -> None:
         if len(self.labels) >= MAX_ROWS:
-            raise ValueError(f"There are already {MAX_ROWS} labels, the most this lesson shows.")
+            raise ValueError(words.too_many_rows(MAX_ROWS))
         label = next(name for name in NEW_LABELS if name not in self.labels)
         self.param.update(labels=[*self.labels, label], logits=[*self.logits, 0.0])
 
     def remove_row(self, row: int) -> None:
         if len(self.labels) <= MIN_ROWS:
-            raise ValueError(f"A choice needs at least {MIN_ROWS} labels.")
+            raise ValueError(words.too_few_rows(MIN_ROWS))
         labels, logits = list(self.labels), list(self.logits)
         del labels[row], logits[row]
         # Top-k of more labels than there are keeps them all, as k = len(labels) does.
@@ -356,7 +271,7 @@ class LogitsLesson(Lesson):
         """Draw N again, from the current seed, and log it beside the earlier draws."""
         self.outcome = out = compute(self.logits, self.temperature, self.top_k, self.seed, self.n_draws)
         entry = {"seed": self.seed, "n": self.n_draws, "digest": out.digest,
-                 "first": [self.labels[i] for i in out.draws[:LOGGED_DRAWS]]}
+                 "first": self.first_draws(LOGGED_DRAWS)}
         self.draw_log = [*self.draw_log, entry][-LOG_LENGTH:]
 
     async def do_new_seed(self) -> None:
@@ -377,10 +292,3 @@ class LogitsLesson(Lesson):
     async def do_reset(self) -> None:
         self.param.update(labels=list(DEFAULT_LABELS), logits=list(DEFAULT_LOGITS), temperature=1.0,
                           top_k=0, seed=0, n_draws=1000, row_messages={}, draw_log=[], notices=[])
-
-    # ---- view ----------------------------------------------------------------------------
-
-    def view(self, with_prose: bool = False) -> pn.viewable.Viewable:
-        from faders.lessons.logits_view import LogitsView
-
-        return LogitsView(self, with_prose=with_prose).layout

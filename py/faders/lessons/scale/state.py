@@ -1,22 +1,26 @@
-"""Lesson `scale`: how big real models are, whether they fit, and what training and using them cost."""
+"""Lesson `scale`: how big real models are, whether they fit, and what training and using them cost.
+
+The state: its knobs (one declaration each), its results. The page is view.py, the words words.py;
+the maths is faders.core.scale's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import panel as pn
 import param
 
 from faders.core import scale
 from faders.core.scale import PRESETS, TransformerConfig
+from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
 from faders.lessons.kit.urlstate import parse_query
+from faders.lessons.scale import words
 
 # The knobs that make up the model's shape, in the order the page lists them.
 ARCHITECTURE = ("vocabulary_size", "context_length", "width", "layers", "heads", "kv_heads", "mlp_hidden",
                 "mlp_kind", "tied_embeddings", "positions", "biases", "norm")
-COMPUTE = ("training_tokens", "throughput_tflops", "utilization", "price_per_gpu_hour")
 CUSTOM = "custom"
 DEFAULT_PRESET = "gpt2"
 TERA = 1e12
@@ -25,90 +29,75 @@ MILLION = 10**6
 DEFAULT_PRICE_PER_GPU_HOUR = 2.0
 DEFAULT_TRAINING_TOKENS = 300 * 10**9
 PRECISIONS = tuple(scale.BYTES_PER_PARAMETER)
+# The model menu: each published model by its title, then the reader's own shape.
+PRESET_CHOICES = {preset.title: name for name, preset in PRESETS.items()} | {words.CUSTOM_CHOICE: CUSTOM}
+# The bar of each precision says where the weights fit: a laptop, only a GPU, or no single GPU (the
+# page's chart and the still picture colour it alike).
+FIT_COLOURS = {"laptop": "#2f9e44", "gpu": "#f59f00", "none": "#c92a2a"}
 
-PROSE = """
-A model's **parameters** are its knobs. The line of the first lesson has two. The language models
-people talk about have billions, and how many follows from the model's shape: how many different
-tokens (pieces of words) it knows, how long the list of numbers is that carries each token through
-the model (its **width**), how many **layers** it stacks, and a few choices inside each layer. Pick
-a well-known model below, or change its shape; the count is worked out from the shape, with the
-figure its makers published beside it.
 
-**Does it fit on my laptop, or on one GPU?** Every parameter is a number held in memory: 4 bytes
-at full precision (fp32), 2 in bf16 (the usual format for running a model), 1 in int8 and half a
-byte in int4. The last two squeeze each number into fewer bits ("quantising" it) at some cost in
-accuracy. The weights alone must fit in the memory of the machine that runs the model, and it
-needs some room on top: for the text it is working on and, on a laptop, for everything else.
-
-**Training costs far more than using.** Working out one token of output takes about two
-operations per parameter, a multiply and an add: **2·N** floating-point operations (FLOPs) for N
-parameters. Training reads **D** tokens of text, and for each one it does that forward pass and
-then a backward pass, about twice as costly, to learn which way to turn every knob: about
-**6·N·D** FLOPs in all. So one training run costs as much as producing **3·D** tokens, whatever the
-size of the model. N and D are the two things you pay for: how many knobs there are, and how much
-text turns them.
-
-To turn FLOPs into hours and money the lesson assumes a GPU's peak speed (an NVIDIA H100: 989
-trillion FLOPs a second in bf16), the share of that peak real work gets (the **utilisation**,
-about 40% when training big models) and a rental price per GPU-hour. The price of $2 is an
-assumption: prices differ between providers and change over time, so put in your own. All of these
-count the arithmetic alone. Real projects pay for experiments that fail and machines that wait,
-and generating text one token at a time is usually slowed by moving the weights through memory
-rather than by arithmetic, so the inference figures are a floor.
-"""
+def fit_colour(fits: dict[str, bool]) -> str:
+    """Green when the weights fit the laptop, amber when only a GPU holds them, red when none does."""
+    return FIT_COLOURS["laptop" if fits["laptop"] else "gpu" if any(fits.values()) else "none"]
 
 
 class ScaleLesson(Lesson):
     """Parameter count, memory and compute of a transformer, beside the lesson-1 line."""
 
     slug: ClassVar[str] = "scale"
-    title: ClassVar[str] = "Scale and cost"
-    teaser: ClassVar[str] = ("Count the knobs of GPT-2, GPT-3 and Llama 3, see whether they fit on your "
-                             "laptop, and what training them costs next to using them.")
-    prose: ClassVar[str] = PROSE
-    url_names: ClassVar[dict[str, str]] = {
-        "preset": "preset", "vocab": "vocabulary_size", "context": "context_length", "width": "width",
-        "layers": "layers", "heads": "heads", "kv": "kv_heads", "hidden": "mlp_hidden", "mlp": "mlp_kind",
-        "tied": "tied_embeddings", "pos": "positions", "bias": "biases", "norm": "norm",
-        "tokens": "training_tokens", "tflops": "throughput_tflops", "util": "utilization",
-        "price": "price_per_gpu_hour"}
+    title: ClassVar[str] = words.TITLE
+    teaser: ClassVar[str] = words.TEASER
+    prose: ClassVar[str] = words.PROSE
     actions: ClassVar[tuple[str, ...]] = ()
     embed_height: ClassVar[int] = 2700
 
+    # ---- knobs: one declaration each (kit.knobs) ------------------------------------------
+    # The shape starts as GPT-2 small's; a custom shape's knobs are written in its link.
     _gpt2 = PRESETS[DEFAULT_PRESET].config
-    preset = param.Selector(default=DEFAULT_PRESET, objects=[*PRESETS, CUSTOM],
-                            doc="A published model, or custom once the shape is changed.")
-    vocabulary_size = param.Integer(_gpt2.vocabulary_size, bounds=(1, 10_000_000),
-                                    doc="How many different tokens the model knows.")
-    context_length = param.Integer(_gpt2.context_length, bounds=(1, 100_000_000),
-                                   doc="How many tokens it reads at once.")
-    width = param.Integer(_gpt2.width, bounds=(1, 1_000_000), doc="Numbers carried per token (d_model).")
-    layers = param.Integer(_gpt2.layers, bounds=(1, 10_000), doc="Transformer blocks stacked.")
-    heads = param.Integer(_gpt2.heads, bounds=(1, 100_000), doc="Attention heads per layer.")
-    kv_heads = param.Integer(_gpt2.kv_heads, bounds=(1, 100_000),
-                             doc="Key/value heads: fewer than heads means several heads share one.")
-    mlp_hidden = param.Integer(_gpt2.mlp_hidden, bounds=(1, 10_000_000),
-                               doc="Width inside each layer's MLP (GPT-2: 4 × width).")
-    mlp_kind = param.Selector(default=_gpt2.mlp_kind, objects=["gelu", "swiglu"],
-                              doc="gelu: two matrices per MLP; swiglu: three.")
-    tied_embeddings = param.Boolean(_gpt2.tied_embeddings,
-                                    doc="The output reuses the token embedding matrix.")
-    positions = param.Selector(default=_gpt2.positions, objects=["learned", "rotary"],
-                               doc="learned: a vector per position; rotary: a formula, no knobs.")
-    biases = param.Boolean(_gpt2.biases, doc="A bias on every linear layer.")
-    norm = param.Selector(default=_gpt2.norm, objects=["layernorm", "rmsnorm"],
-                          doc="layernorm: scale and shift per channel; rmsnorm: scale only.")
+    preset = knob(param.Selector(default=DEFAULT_PRESET, objects=[*PRESETS, CUSTOM], doc=words.HELP_PRESET),
+                  key="preset", label="Model", options=PRESET_CHOICES)
+    vocabulary_size = knob(param.Integer(_gpt2.vocabulary_size, bounds=(1, 10_000_000),
+                                         doc=words.HELP_VOCABULARY),
+                           key="vocab", label="Vocabulary (tokens)", widget="input")
+    context_length = knob(param.Integer(_gpt2.context_length, bounds=(1, 100_000_000),
+                                        doc=words.HELP_CONTEXT),
+                          key="context", label="Context (tokens)", widget="input")
+    width = knob(param.Integer(_gpt2.width, bounds=(1, 1_000_000), doc=words.HELP_WIDTH),
+                 key="width", label="Width", widget="input")
+    layers = knob(param.Integer(_gpt2.layers, bounds=(1, 10_000), doc=words.HELP_LAYERS),
+                  key="layers", label="Layers", widget="input")
+    heads = knob(param.Integer(_gpt2.heads, bounds=(1, 100_000), doc=words.HELP_HEADS),
+                 key="heads", label="Attention heads", widget="input")
+    kv_heads = knob(param.Integer(_gpt2.kv_heads, bounds=(1, 100_000), doc=words.HELP_KV_HEADS),
+                    key="kv", label="Key/value heads", widget="input")
+    mlp_hidden = knob(param.Integer(_gpt2.mlp_hidden, bounds=(1, 10_000_000), doc=words.HELP_MLP_HIDDEN),
+                      key="hidden", label="MLP hidden size", widget="input")
+    mlp_kind = knob(param.Selector(default=_gpt2.mlp_kind, objects=["gelu", "swiglu"],
+                                   doc=words.HELP_MLP_KIND),
+                    key="mlp", label="MLP kind")
+    tied_embeddings = knob(param.Boolean(_gpt2.tied_embeddings, doc=words.HELP_TIED),
+                           key="tied", label="Output tied to the embeddings")
+    positions = knob(param.Selector(default=_gpt2.positions, objects=["learned", "rotary"],
+                                    doc=words.HELP_POSITIONS),
+                     key="pos", label="Positions")
+    biases = knob(param.Boolean(_gpt2.biases, doc=words.HELP_BIASES), key="bias", label="Biases")
+    norm = knob(param.Selector(default=_gpt2.norm, objects=["layernorm", "rmsnorm"], doc=words.HELP_NORM),
+                key="norm", label="Normalisation")
     del _gpt2
 
-    training_tokens = param.Integer(DEFAULT_TRAINING_TOKENS, bounds=(1, 10**15),
-                                    doc="D: tokens of text read in training.")
-    throughput_tflops = param.Number(scale.DEFAULT_PEAK_FLOPS_PER_SECOND / TERA, bounds=(0.001, 1e6),
-                                     doc="One GPU's peak speed, in trillions of FLOPs a second.")
-    utilization = param.Number(scale.DEFAULT_UTILIZATION, bounds=(0.01, 1.0),
-                               doc="The share of the peak that real work gets.")
-    price_per_gpu_hour = param.Number(DEFAULT_PRICE_PER_GPU_HOUR, bounds=(0.0, 10_000.0),
-                                      doc="Rental price of one GPU for one hour, in dollars (an assumption).")
+    training_tokens = knob(param.Integer(DEFAULT_TRAINING_TOKENS, bounds=(1, 10**15), doc=words.HELP_TOKENS),
+                           key="tokens", label="Training tokens (D)", widget="input", step=10**9)
+    throughput_tflops = knob(param.Number(scale.DEFAULT_PEAK_FLOPS_PER_SECOND / TERA, bounds=(0.001, 1e6),
+                                          doc=words.HELP_THROUGHPUT),
+                             key="tflops", label="GPU peak (TFLOP/s)", widget="input", step=10)
+    utilization = knob(param.Number(scale.DEFAULT_UTILIZATION, bounds=(0.01, 1.0),
+                                    doc=words.HELP_UTILIZATION),
+                       key="util", label="Utilisation", widget="slider", step=0.01, format="0%")
+    price_per_gpu_hour = knob(param.Number(DEFAULT_PRICE_PER_GPU_HOUR, bounds=(0.0, 10_000.0),
+                                           doc=words.HELP_PRICE),
+                              key="price", label="Price per GPU-hour ($)", widget="input", step=0.1)
 
+    # ---- results -------------------------------------------------------------------------
     refusal = param.String(default="", doc="Why the last change of shape was refused, if it was.")
 
     def __init__(self, **params: Any) -> None:
@@ -157,7 +146,7 @@ class ScaleLesson(Lesson):
         try:
             config = TransformerConfig(**after)
         except ValueError as reason:
-            refusal = f"Refused that shape: {reason}. Nothing was changed."
+            refusal = words.refusal(reason)
             self._set_quietly(before | {"refusal": refusal})
             return refusal
         self._set_quietly(after | {"preset": scale.matching_preset(config) or CUSTOM, "refusal": ""})
@@ -253,7 +242,7 @@ class ScaleLesson(Lesson):
         inference_hours, inference_cost = self._hours_and_cost(per_million)
         return {
             "preset": self.preset,
-            "model": PRESETS[self.preset].title if self.preset in PRESETS else "Custom model",
+            "model": PRESETS[self.preset].title if self.preset in PRESETS else words.CUSTOM_MODEL,
             "architecture": self.architecture() | {"head_width": config.head_width,
                                                    "mlp_multiple": config.mlp_multiple},
             "parameters": n,
@@ -281,10 +270,3 @@ class ScaleLesson(Lesson):
             "line": self.line_results(),
             "refusal": self.refusal,
         }
-
-    # ---- view ----------------------------------------------------------------------------
-
-    def view(self, with_prose: bool = False) -> pn.viewable.Viewable:
-        from faders.lessons.scale_view import ScaleView
-
-        return ScaleView(self, with_prose=with_prose).layout

@@ -1,5 +1,10 @@
 """The page of lesson `logits`: rows of labels and logits, the knobs, and charts bound to a
-LogitsLesson."""
+LogitsLesson.
+
+Every knob's widget comes from its declaration (kit.widgets.knob_widgets); the rows of labels and
+logits are the page's own boxes. Every word comes from words.py; `layout(lesson)` is what the
+lesson's `view()` shows.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,9 @@ from faders.lessons.kit.charts import INK, LABEL_COLOURS, WARNING, plain_figure
 from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.safe_text import escape
 from faders.lessons.kit.urlstate import format_value
-from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, button, unlocked
-from faders.lessons.logits import MAX_ROWS, MIN_ROWS, LogitsLesson, Outcome
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, button, knob_widgets, unlocked
+from faders.lessons.logits import words
+from faders.lessons.logits.state import MAX_ROWS, MIN_ROWS, LogitsLesson, Outcome
 
 BAR_WIDTH = 0.7
 ROW = {**WRAP, "column-gap": "0"}  # a row of label, logit and Remove fits a phone's width
@@ -46,16 +52,12 @@ class LogitsView:
         self.rows = [self._row(i) for i in range(MAX_ROWS)]
         self.add_button = action_button(lesson, "Add label", "add_label", width=110)
 
-        self.temperature_slider = pn.widgets.FloatSlider.from_param(
-            lesson.param.temperature, label="Temperature T", start=0.0, end=5.0, step=0.01,
-            format="0.00")
+        self.knobs = knob_widgets(lesson, top_k={"end": len(lesson.labels)}, seed={"width": 130},
+                                  n_draws={"width": 170})
+        self.temperature_slider, self.top_k_slider = self.knobs["temperature"], self.knobs["top_k"]
+        # A second box for the temperature: the slider stops at 5, the knob at 100.
         self.temperature_input = pn.widgets.FloatInput.from_param(
-            lesson.param.temperature, label="T (0 to 100)", step=0.1, width=130)
-        self.top_k_slider = pn.widgets.IntSlider.from_param(
-            lesson.param.top_k, label="Top-k (0 keeps all)", start=0, end=len(lesson.labels))
-        self.seed_input = pn.widgets.IntInput.from_param(lesson.param.seed, label="Seed", width=130)
-        self.draws_input = pn.widgets.IntInput.from_param(
-            lesson.param.n_draws, label="Draws N (1 to 100,000)", step=100, width=170)
+            lesson.param.temperature, label=words.TEMPERATURE_BOX, step=0.1, width=130)
         self.draw_button = action_button(lesson, "Draw", "draw", button_type="primary", width=90)
         self.new_seed_button = action_button(lesson, "New seed", "new_seed", width=100)
 
@@ -89,8 +91,8 @@ class LogitsView:
     # ---- rows ----------------------------------------------------------------------------
 
     def _row(self, i: int) -> Row:
-        label = pn.widgets.TextInput(label=f"Label {i + 1}", width=110)
-        logit = pn.widgets.TextInput(label=f"Logit {i + 1}", width=90)
+        label = pn.widgets.TextInput(label=words.row_label(i), width=110)
+        logit = pn.widgets.TextInput(label=words.row_logit(i), width=90)
         label.param.watch(partial(self._typed, self.lesson.edit_label, i), "value")
         logit.param.watch(partial(self._typed, self.lesson.edit_logit, i), "value")
         remove = button("Remove", partial(self.lesson.remove_row, i), width=72)
@@ -161,7 +163,7 @@ class LogitsView:
     # ---- charts --------------------------------------------------------------------------
 
     def _logit_figure(self) -> Any:
-        fig = plain_figure("Logits: the model's raw scores", "label", "logit z",
+        fig = plain_figure(words.LOGIT_TITLE, "label", "logit z",
                            x_range=self.factors, y_range=Range1d(-2, 5), height=260)
         fig.vbar(x="label", top="z", bottom=0, width=BAR_WIDTH, color="colour", source=self.logit_source)
         fig.text(x="label", y="z", text="text", source=self.logit_source, text_align="center",
@@ -170,7 +172,7 @@ class LogitsView:
         return fig
 
     def _probability_figure(self) -> Any:
-        fig = plain_figure("Probabilities: softmax of the logits", "label", "probability p",
+        fig = plain_figure(words.PROBABILITY_TITLE, "label", "probability p",
                            x_range=self.factors, y_range=Range1d(0, 1.1), height=260)
         fig.vbar(x="label", top="p", width=BAR_WIDTH, color="colour", source=self.probability_source)
         fig.text(x="label", y="p", text="text", source=self.probability_source, text_align="center",
@@ -179,7 +181,7 @@ class LogitsView:
         return fig
 
     def _histogram_figure(self) -> Any:
-        fig = plain_figure("Share of the draws, and the probability (black)", "label", "share",
+        fig = plain_figure(words.HISTOGRAM_TITLE, "label", "share",
                            x_range=self.factors, y_range=Range1d(0, 1.05), height=260)
         fig.vbar(x="label", top="share", width=BAR_WIDTH, color="colour", alpha=0.6,
                  source=self.probability_source, legend_label="share of draws")
@@ -191,8 +193,7 @@ class LogitsView:
         return fig
 
     def _convergence_figure(self) -> Any:
-        fig = plain_figure("Share of the first n draws, as n grows (dashed: probability)",
-                           "number of draws n (log scale)", "share", x_axis_type="log",
+        fig = plain_figure(words.CONVERGENCE_TITLE, words.CONVERGENCE_X_LABEL, "share", x_axis_type="log",
                            x_range=Range1d(1, 1000), y_range=Range1d(0, 1.02), height=260)
         fig.multi_line(xs="xs", ys="ys", color="colour", line_width=2, source=self.running_source)
         fig.segment(x0=1, x1="end", y0="p", y1="p", color="colour", line_dash="dashed",
@@ -242,8 +243,7 @@ class LogitsView:
 
     def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
         buttons = pn.pane.Bokeh(self.add_button, margin=(5, 10))
-        rows = pn.Column("### 1 · Labels and their logits",
-                         "Type a label and its logit; any number from −1000 to 1000.",
+        rows = pn.Column(words.ROWS_HEADING, words.ROWS_INTRO,
                          *[row.layout for row in self.rows], buttons, styles=WRAPPED,
                          sizing_mode="stretch_width")
         logits = pn.Column(self.logit_figure, styles=WRAPPED, sizing_mode="stretch_width")
@@ -251,23 +251,28 @@ class LogitsView:
                        sizing_mode="stretch_width")
         probabilities = pn.Column(self._probability_figure(), self.entropy, styles=WRAPPED,
                                   sizing_mode="stretch_width")
-        formula = pn.Column("#### The formula with your numbers", self.formula, styles=WRAPPED,
+        formula = pn.Column(words.FORMULA_HEADING, self.formula, styles=WRAPPED,
                             sizing_mode="stretch_width")
-        softmax = pn.Column("### 2 · Softmax, temperature and top-k", knobs,
+        softmax = pn.Column(words.SOFTMAX_HEADING, knobs,
                             pn.Row(probabilities, formula, styles=WRAP, sizing_mode="stretch_width"),
                             sizing_mode="stretch_width", styles=SHRINKS)
         draw_buttons = pn.pane.Bokeh(self.draw_button, margin=(5, 10))
         seed_buttons = pn.pane.Bokeh(self.new_seed_button, margin=(5, 10))
-        draw_knobs = pn.Row(self.seed_input, self.draws_input, draw_buttons, seed_buttons, styles=WRAP,
-                            sizing_mode="stretch_width")
+        draw_knobs = pn.Row(self.knobs["seed"], self.knobs["n_draws"], draw_buttons, seed_buttons,
+                            styles=WRAP, sizing_mode="stretch_width")
         charts = pn.Row(pn.Column(self._histogram_figure(), styles=WRAPPED, sizing_mode="stretch_width"),
                         pn.Column(self.convergence_figure, styles=WRAPPED, sizing_mode="stretch_width"),
                         styles=WRAP, sizing_mode="stretch_width")
         details = pn.Row(pn.Column(self.draws, styles=WRAPPED, sizing_mode="stretch_width"),
                          pn.Column(self.log, styles=WRAPPED, sizing_mode="stretch_width"),
                          styles=WRAP, sizing_mode="stretch_width")
-        drawing = pn.Column("### 3 · Drawing: one answer, or many", draw_knobs, self.explanation,
+        drawing = pn.Column(words.DRAWING_HEADING, draw_knobs, self.explanation,
                             charts, details, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
         parts += [pn.Row(rows, logits, styles=WRAP, sizing_mode="stretch_width"), softmax, drawing]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
+
+
+def layout(lesson: LogitsLesson, with_prose: bool = False) -> pn.viewable.Viewable:
+    """The lesson's page (what LogitsLesson.view() shows)."""
+    return LogitsView(lesson, with_prose=with_prose).layout
