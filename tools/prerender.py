@@ -15,6 +15,7 @@ from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import GpusLesson, benchmark_sizes
 from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.still import MARGIN, PANEL_HEIGHT, PANEL_WIDTH, Still
+from faders.lessons.knn import preview as knn_preview
 from faders.lessons.logits import DEFAULT_LABELS, DEFAULT_LOGITS
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import BLUE, ORANGE, PALETTE
@@ -127,4 +128,4 @@ def network_preview() -> str:
 
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview, "scale": scale_preview,
-            "gpus": gpus_preview, "network": network_preview}
+            "gpus": gpus_preview, "network": network_preview, "knn": knn_preview.picture}
