@@ -15,7 +15,7 @@ import numpy as np
 import param
 
 from faders.core import knn, logistic
-from faders.core.datasets import CLASSIFICATION_2D, HALF_WIDTH, Dataset, make_dataset, train_test_split
+from faders.core.datasets import CLASSIFICATION_2D, HALF_WIDTH, make_dataset, train_test_split
 from faders.core.playground import grid_points
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
@@ -104,18 +104,20 @@ class KnnLesson(Lesson):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self.train, self.test, self.model = self._draw()
+        self.restart()
+        self.data_version = 0
         self.param.watch(self._keep_k_within_the_data, ["k", "n_points"])
 
     # ---- the data and the parametric model: made again when a data knob changes -------------
 
-    def _draw(self) -> tuple[Dataset, Dataset, logistic.Logistic]:
-        data = make_dataset(self.dataset, self.n_points, self.noise, self.seed)
-        train, test = train_test_split(data, TEST_FRACTION, self.seed)
-        return train, test, logistic.fit(train.x, train.y)
-
     def restart(self) -> None:
-        self.train, self.test, self.model = self._draw()
+        """Draw the data, fit the parametric model, and sort the training points by distance from
+        every map cell and every train and test point once, so that a new k costs only a vote."""
+        data = make_dataset(self.dataset, self.n_points, self.noise, self.seed)
+        self.train, self.test = train_test_split(data, TEST_FRACTION, self.seed)
+        self.model = logistic.fit(self.train.x, self.train.y)
+        self.orders = {name: knn.neighbour_order(self.train.x, points) for name, points in
+                       (("map", grid_points(MAP_RESOLUTION)), ("train", self.train.x), ("test", self.test.x))}
         self.data_version += 1
 
     # ---- refusals --------------------------------------------------------------------------
@@ -148,20 +150,18 @@ class KnnLesson(Lesson):
 
     # ---- numbers -------------------------------------------------------------------------
 
-    def knn_labels(self, points: np.ndarray) -> np.ndarray:
-        """kNN's class for each point (its k nearest training points vote)."""
-        return knn.knn_predict(self.train.x, self.train.y, points, self.k)
+    def knn_votes(self, part: str, task: str = "classification") -> np.ndarray:
+        """kNN's class (or share of class-1 votes) for the map's cells, or the train or test points."""
+        return knn.predict_from_order(self.orders[part], self.train.y, self.k, task)
 
     def decision_maps(self) -> tuple[np.ndarray, np.ndarray | None]:
         """P(class 1) of logistic regression and kNN's share of class-1 votes over the square, each
         (resolution, resolution) with row 0 at the bottom; kNN's is None once the data is gone."""
-        grid = grid_points(MAP_RESOLUTION)
         shape = (MAP_RESOLUTION, MAP_RESOLUTION)
-        parametric = logistic.probability(self.model, grid).reshape(shape)
+        parametric = logistic.probability(self.model, grid_points(MAP_RESOLUTION)).reshape(shape)
         if self.forget:
             return parametric, None
-        shares = knn.knn_predict(self.train.x, self.train.y, grid, self.k, task="regression")
-        return parametric, shares.reshape(shape)
+        return parametric, self.knn_votes("map", task="regression").reshape(shape)
 
     def query(self) -> Query:
         point = np.array([[self.query_x, self.query_y]])
@@ -182,7 +182,7 @@ class KnnLesson(Lesson):
         for part, data in (("train", self.train), ("test", self.test)):
             found[f"logistic_{part}"] = logistic.accuracy(logistic.predict(self.model, data.x), data.y)
             found[f"knn_{part}"] = (None if self.forget else
-                                    logistic.accuracy(self.knn_labels(data.x), data.y))
+                                    logistic.accuracy(self.knn_votes(part), data.y))
         return found
 
     def numbers_kept(self) -> dict[str, int]:
