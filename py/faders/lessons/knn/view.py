@@ -48,10 +48,12 @@ class KnnView:
 
         self.knobs = knob_widgets(lesson)
         self.measure_button = action_button(lesson, words.MEASURE_LABEL, "measure", width=150)
-        self.scores = pn.pane.Markdown(sizing_mode="stretch_width")
+        # Readouts that change with every step of k keep a fixed height, so a new text redraws only
+        # itself and not the layout of the whole page.
+        self.scores = pn.pane.Markdown(sizing_mode="stretch_width", height=150)
         self.weights = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.memorises = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.answer = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.memorises = pn.pane.Markdown(sizing_mode="stretch_width", height=70)
+        self.answer = pn.pane.Markdown(sizing_mode="stretch_width", height=110)
         self.timing = pn.pane.Markdown(sizing_mode="stretch_width")
         self.forgotten = pn.pane.Markdown(sizing_mode="stretch_width")
         self.notices = pn.pane.HTML(sizing_mode="stretch_width", styles=NOTICE_STYLES, visible=False)
