@@ -9,6 +9,7 @@ from faders.core.datasets import HALF_WIDTH
 from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import preview as gpus_preview
 from faders.lessons.kit.still import PANEL_HEIGHT, PANEL_WIDTH, Still
+from faders.lessons.knn import preview as knn_preview
 from faders.lessons.logits import preview as logits_preview
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network_view import BLUE, ORANGE, PALETTE
@@ -46,4 +47,5 @@ def network_preview() -> str:
 
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
-            "scale": scale_preview.picture, "gpus": gpus_preview.picture, "network": network_preview}
+            "scale": scale_preview.picture, "gpus": gpus_preview.picture, "network": network_preview,
+            "knn": knn_preview.picture}

@@ -136,3 +136,10 @@ def test_bad_arguments_are_refused() -> None:
         knn_predict(LINE_X, LINE_LABELS, np.array([0.0]), 1, task="ranking")
     with pytest.raises(ValueError, match="inputs"):
         knn_predict(np.zeros((4, 2)), LINE_LABELS, np.zeros((1, 3)), 1)
+
+
+@pytest.mark.parametrize("name", sorted(datasets.CLASSIFICATION_2D))
+def test_k_one_is_right_on_every_distinct_training_point(name: str) -> None:
+    data = datasets.make_dataset(name, 150, 0.4, 2)
+    assert len(np.unique(data.x, axis=0)) == len(data.x)  # distinct points
+    assert np.mean(knn_predict(data.x, data.y, data.x, 1) == data.y) == 1.0

@@ -93,3 +93,19 @@ def test_scale_lesson_under_panel_serve(browser: Browser, panel_server: str) -> 
     expect(refusal).to_be_visible(timeout=30_000)
     expect(width).to_have_value("4096")
     context.close()
+
+
+def test_knn_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.knn import KnnLesson
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=knn&k=1&data=circle&n=5000")
+    expect(page.get_by_text("Ignored n='5000'").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("it has memorised them").first).to_be_visible()
+    lesson = KnnLesson(k=1, dataset="circle")
+    test_accuracy = lesson.results()["accuracy"]["knn_test"]
+    expect(page.get_by_role("table")).to_contain_text(f"{100 * test_accuracy:.0f}%")
+    page.get_by_role("checkbox").check()  # the one checkbox: throw the training data away
+    expect(page.get_by_text("kNN cannot answer").first).to_be_visible(timeout=30_000)
+    context.close()

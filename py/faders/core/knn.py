@@ -30,17 +30,28 @@ def squared_distances(query_x: np.ndarray, train_x: np.ndarray) -> np.ndarray:
     return distances
 
 
+def neighbour_order(train_x: np.ndarray, query_x: np.ndarray) -> np.ndarray:
+    """For each query, every training point's index, nearest first: shape (queries, points).
+
+    Training points at equal distance are listed by index, lower first (a stable sort), so the
+    answer never depends on chance. The k nearest are the first k columns, whatever k: sorted once,
+    the order answers every k without measuring a distance again.
+    """
+    return np.argsort(squared_distances(query_x, train_x), axis=1, kind="stable")
+
+
 def nearest_neighbours(train_x: np.ndarray, query_x: np.ndarray, k: int) -> np.ndarray:
     """For each query, the indices of its k nearest training points, nearest first: shape (queries, k).
 
-    Training points at equal distance are listed by index, lower first (a stable sort), so the
-    answer never depends on chance. A lesson can draw a line from each query to these points.
+    Ties as in `neighbour_order`. A lesson can draw a line from each query to these points.
     """
-    n_train = len(_as_points(train_x))
+    _check_k(k, len(_as_points(train_x)))
+    return neighbour_order(train_x, query_x)[:, :k]
+
+
+def _check_k(k: int, n_train: int) -> None:
     if not 1 <= k <= n_train:
         raise ValueError(f"k must be between 1 and the number of training points ({n_train}), got {k}")
-    distances = squared_distances(query_x, train_x)
-    return np.argsort(distances, axis=1, kind="stable")[:, :k]
 
 
 def majority_vote(neighbour_labels: np.ndarray) -> np.ndarray:
@@ -69,7 +80,14 @@ def knn_predict(train_x: np.ndarray, train_y: np.ndarray, query_x: np.ndarray, k
     task="regression": the mean of their targets. On 0/1 labels this is the share of class 1,
     a soft picture of the decision.
     """
-    neighbour_y = np.asarray(train_y)[nearest_neighbours(train_x, query_x, k)]
+    return predict_from_order(neighbour_order(train_x, query_x), train_y, k, task)
+
+
+def predict_from_order(order: np.ndarray, train_y: np.ndarray, k: int,
+                       task: str = "classification") -> np.ndarray:
+    """`knn_predict` from each query's `neighbour_order`: only its first k columns are read."""
+    _check_k(k, order.shape[1])
+    neighbour_y = np.asarray(train_y)[order[:, :k]]
     if task == "classification":
         return majority_vote(neighbour_y)
     if task == "regression":
