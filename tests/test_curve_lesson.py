@@ -12,9 +12,9 @@ import pytest
 from faders.core import curve
 from faders.core.curve import FitSetup
 from faders.core.optimizers import SGD
-from faders.lessons.curve import MAX_POINTS, RESOLUTION
-from faders.lessons.curve_view import CurveView
 from faders.lessons.network import NetworkLesson
+from faders.lessons.network.curve import MAX_POINTS, RESOLUTION
+from faders.lessons.network.curve_view import CurveView
 from tests.helpers import notebook_display, page_link_session, run
 
 KNOBS = {"fit": "abs", "fwidth": "5", "fdepth": "2", "fact": "tanh", "flr": "0.125", "fseed": "42",
@@ -44,7 +44,7 @@ def test_defaults_and_the_url_round_trip_of_every_knob() -> None:
     assert lesson.apply(KNOBS) == []
     settings = lesson.settings()
     assert {key: settings[key] for key in KNOBS} == KNOBS
-    assert lesson.fit_points == [(-0.5, 0.2), (0.0, 1.0), (0.75, -0.25)]
+    assert lesson.curve.points == [(-0.5, 0.2), (0.0, 1.0), (0.75, -0.25)]
     again = NetworkLesson()
     assert again.apply(settings) == [] and again.settings() == settings
     assert again.results()["fit"]["layer_sizes"] == [1, 5, 5, 1]
@@ -70,45 +70,45 @@ def test_defaults_and_the_url_round_trip_of_every_knob() -> None:
 ])
 def test_bad_values_are_refused_with_a_notice_and_change_nothing(query: dict, fragment: str) -> None:
     lesson = NetworkLesson()
-    before, curve_before = lesson.settings(), lesson.fit_run
+    before, curve_before = lesson.settings(), lesson.curve.current_run
     notices = lesson.apply(query)
     assert len(notices) == 1 and fragment in notices[0], notices
-    assert lesson.settings() == before and lesson.fit_run is curve_before
+    assert lesson.settings() == before and lesson.curve.current_run is curve_before
     assert lesson.notices == notices
 
 
 def test_clicked_points_go_into_the_url_and_reload_to_the_same_data() -> None:
     lesson = NetworkLesson()
-    lesson.add_fit_point(-0.5012, 0.33333)
-    lesson.add_fit_point(0.25, -1.2)
-    lesson.add_fit_point(0.8, 0.7)
-    assert lesson.fit_target == "points" and lesson.notices == []
+    lesson.curve.add_point(-0.5012, 0.33333)
+    lesson.curve.add_point(0.25, -1.2)
+    lesson.curve.add_point(0.8, 0.7)
+    assert lesson.curve.target == "points" and lesson.notices == []
     settings = lesson.settings()
     assert settings["fit"] == "points" and settings["fpoints"] == "-0.5:0.33,0.25:-1.2,0.8:0.7"
     reloaded = NetworkLesson()
     assert reloaded.apply(settings) == []
-    np.testing.assert_array_equal(reloaded.fit_run.data.x, lesson.fit_run.data.x)
-    np.testing.assert_array_equal(reloaded.fit_run.data.y, [0.33, -1.2, 0.7])
+    np.testing.assert_array_equal(reloaded.curve.current_run.data.x, lesson.curve.current_run.data.x)
+    np.testing.assert_array_equal(reloaded.curve.current_run.data.y, [0.33, -1.2, 0.7])
     assert reloaded.results()["fit"] == lesson.results()["fit"]
     # Back to a named target, the points stay in the link for later; Clear forgets them.
-    lesson.fit_target = "step"
+    lesson.curve.target = "step"
     assert lesson.settings()["fpoints"] == settings["fpoints"] and lesson.results()["fit"]["points"] == 64
-    lesson.fit_target = "points"
+    lesson.curve.target = "points"
     run(lesson.run("fit_clear_points"))
-    assert lesson.fit_points == [] and lesson.fit_target == "sine"
+    assert lesson.curve.points == [] and lesson.curve.target == "sine"
 
 
 def test_a_click_off_the_chart_is_refused_and_changes_nothing() -> None:
     lesson = NetworkLesson()
-    notices = lesson.add_fit_point(1.3, 0.0)
+    notices = lesson.curve.add_point(1.3, 0.0)
     assert notices == ["Ignored the point (1.3, 0): points lie within x from -1 to 1 and y from -1.5 to 1.5."]
-    assert lesson.fit_points == [] and lesson.fit_target == "sine"
+    assert lesson.curve.points == [] and lesson.curve.target == "sine"
 
 
 def test_choosing_points_before_there_are_any_goes_back_with_a_notice() -> None:
-    lesson = NetworkLesson(fit_target="abs")
-    lesson.fit_target = "points"  # as the page's menu would
-    assert lesson.fit_target == "abs"
+    lesson = NetworkLesson(curve={"target": "abs"})
+    lesson.curve.target = "points"  # as the page's menu would
+    assert lesson.curve.target == "abs"
     assert lesson.notices == ["Click on the chart to place points of your own first."]
 
 
@@ -124,7 +124,7 @@ def test_the_numbers_shown_are_core_s() -> None:
     inside = [x for _, x in curve.unit_kinks(core.model) if -1 <= x <= 1]
     assert fit["kinks"] == inside and inside
     assert fit["pieces"] == len(curve.relu_breakpoints(core.model)) + 1
-    frame = lesson.fit_frame
+    frame = lesson.curve.frame
     x = curve.grid(RESOLUTION)
     np.testing.assert_array_equal(frame.output, curve.predict_curve(core.model, x))
     np.testing.assert_array_equal(frame.contributions, curve.hidden_contributions(core.model, x))
@@ -142,30 +142,30 @@ def test_each_target_fits_in_the_lesson_as_in_core() -> None:
 
 
 def test_step_train_stop_and_reset() -> None:
-    lesson = NetworkLesson(fit_stop_epoch=5)
+    lesson = NetworkLesson(curve={"stop_epoch": 5})
     run(lesson.run("fit_step"))
     run(lesson.run("fit_step"))
-    assert lesson.fit_epoch == 2 and lesson.fit_status == "stopped" and lesson.fit_frame.epoch == 2
+    assert lesson.curve.epoch == 2 and lesson.curve.status == "stopped" and lesson.curve.frame.epoch == 2
     run(lesson.run("fit_train"))
-    assert lesson.fit_epoch == 5 and lesson.fit_status == "done"
+    assert lesson.curve.epoch == 5 and lesson.curve.status == "done"
     assert lesson.results()["fit"]["loss_curve"] == trained(5).results()["fit"]["loss_curve"]
     fresh = NetworkLesson().results()["fit"]
     run(lesson.run("fit_reset"))
-    assert lesson.fit_epoch == 0 and lesson.fit_status == "idle"
+    assert lesson.curve.epoch == 0 and lesson.curve.status == "idle"
     assert lesson.results()["fit"]["loss"] == fresh["loss"]
 
     async def train_then_stop() -> list[str]:
-        lesson.fit_stop_epoch = 0
+        lesson.curve.stop_epoch = 0
         task = asyncio.ensure_future(lesson.run("fit_train"))
-        while lesson.fit_epoch < 3:
+        while lesson.curve.epoch < 3:
             await asyncio.sleep(0.01)
-        seen = [lesson.fit_status]
+        seen = [lesson.curve.status]
         await lesson.run("fit_stop")
         await task
-        return [*seen, lesson.fit_status]
+        return [*seen, lesson.curve.status]
 
     assert run(train_then_stop()) == ["training", "stopped"]
-    assert lesson.fit_epoch >= 3 and lesson.fit_frame.epoch == lesson.fit_epoch
+    assert lesson.curve.epoch >= 3 and lesson.curve.frame.epoch == lesson.curve.epoch
 
 
 def test_while_training_the_knobs_are_locked_but_the_learning_rate_takes_effect() -> None:
@@ -173,23 +173,23 @@ def test_while_training_the_knobs_are_locked_but_the_learning_rate_takes_effect(
 
     async def scenario() -> tuple[list[str], int]:
         task = asyncio.ensure_future(lesson.run("fit_train"))
-        while lesson.fit_epoch < 5:
+        while lesson.curve.epoch < 5:
             await asyncio.sleep(0.01)
         notices = lesson.apply({"fwidth": "3", "flr": "0.2"})
-        assert lesson.add_fit_point(0, 0) == ["The curve is training; press its Stop before adding points."]
-        changed_at = lesson.fit_epoch
-        while lesson.fit_epoch < changed_at + 5:
+        assert lesson.curve.add_point(0, 0) == ["The curve is training; press its Stop before adding points."]
+        changed_at = lesson.curve.epoch
+        while lesson.curve.epoch < changed_at + 5:
             await asyncio.sleep(0.01)
         await lesson.run("fit_stop")
         await task
-        return notices, lesson.fit_epoch
+        return notices, lesson.curve.epoch
 
     notices, epochs = run(scenario())
     assert notices == ["The curve is training; press its Stop first."]
-    assert lesson.fit_width == 8 and lesson.fit_learning_rate == 0.2
+    assert lesson.curve.width == 8 and lesson.curve.learning_rate == 0.2
     # Not restarted: one history from epoch 0, and the optimiser steps by the new rate.
-    assert lesson.fit_history.count == epochs + 1 and lesson.fit_history.rows()[0][0] == 0
-    assert lesson.fit_run.optimizer.learning_rate == 0.2
+    assert lesson.curve.history.count == epochs + 1 and lesson.curve.history.rows()[0][0] == 0
+    assert lesson.curve.current_run.optimizer.learning_rate == 0.2
     assert lesson.results()["fit"]["learning_rate"] == 0.2
 
 
@@ -202,17 +202,17 @@ def test_a_new_learning_rate_between_steps_continues_the_run_as_core_does() -> N
     core, _ = core_run(FitSetup(), 3)
     core.optimizer = SGD(learning_rate=0.3)
     core.epoch()
-    assert lesson.fit_epoch == 4 and lesson.results()["fit"]["loss"] == core.loss()
+    assert lesson.curve.epoch == 4 and lesson.results()["fit"]["loss"] == core.loss()
 
 
 def test_part_2_training_leaves_part_1_free_and_the_other_way_round() -> None:
     lesson = NetworkLesson()
     lesson.status = "training"
-    assert lesson.apply({"fwidth": "3"}) == [] and lesson.fit_width == 3
+    assert lesson.apply({"fwidth": "3"}) == [] and lesson.curve.width == 3
     assert lesson.apply({"seed": "3"}) == ["Training is running; press Stop first."]
-    lesson.status, lesson.fit_status = "idle", "training"
+    lesson.status, lesson.curve.status = "idle", "training"
     assert lesson.apply({"seed": "3", "fseed": "5"}) == ["The curve is training; press its Stop first."]
-    assert (lesson.seed, lesson.fit_seed) == (3, 0)
+    assert (lesson.seed, lesson.curve.seed) == (3, 0)
 
 
 def test_divergence_is_told_in_words_and_no_nan_is_shown() -> None:
@@ -222,12 +222,12 @@ def test_divergence_is_told_in_words_and_no_nan_is_shown() -> None:
     assert fit["message"].startswith("Training diverged at epoch 1: the loss grew beyond what can be shown. "
                                      "A learning rate of 5 is too large")
     json.dumps(lesson.results(), allow_nan=False)  # no NaN or inf anywhere
-    assert lesson.fit_frame.epoch == 0  # the page keeps the last good frame
+    assert lesson.curve.frame.epoch == 0  # the page keeps the last good frame
     run(lesson.run("fit_train"))
-    assert lesson.fit_status == "diverged"  # Train waits for Reset
+    assert lesson.curve.status == "diverged"  # Train waits for Reset
     lesson.apply({"flr": "0.05"})
     run(lesson.run("fit_reset"))
-    assert lesson.fit_status == "idle" and lesson.results()["fit"]["loss"] is not None
+    assert lesson.curve.status == "idle" and lesson.results()["fit"]["loss"] is not None
 
 
 def test_several_layers_say_why_the_pieces_are_not_drawn() -> None:
@@ -235,7 +235,7 @@ def test_several_layers_say_why_the_pieces_are_not_drawn() -> None:
     fit = lesson.results()["fit"]
     assert fit["contributions"] == 0 and fit["kinks"] == [] and fit["output_bias"] is None
     assert "With 3 hidden layers the pieces are not drawn" in fit["explanation"]
-    assert fit["pieces"] == len(curve.relu_breakpoints(lesson.fit_run.model)) + 1
+    assert fit["pieces"] == len(curve.relu_breakpoints(lesson.curve.current_run.model)) + 1
     assert trained(5, fact="tanh").results()["fit"]["pieces"] is None  # tanh curves bend everywhere
     one = NetworkLesson().results()["fit"]["explanation"]
     assert one.startswith("Thin lines: what each of the 8 hidden units adds") and "at most 8 kinks" in one
@@ -243,7 +243,7 @@ def test_several_layers_say_why_the_pieces_are_not_drawn() -> None:
 
 def test_a_large_network_is_called_too_large_to_watch() -> None:
     assert NetworkLesson().results()["fit"]["warning"] == ""
-    warning = NetworkLesson(fit_width=64, fit_depth=6).results()["fit"]["warning"]
+    warning = NetworkLesson(curve={"width": 64, "depth": 6}).results()["fit"]["warning"]
     assert warning.startswith("This network is large (20,993 weights and biases)")
 
 
@@ -252,14 +252,14 @@ def test_the_view_draws_one_line_per_unit_and_a_mark_per_kink() -> None:
     view = CurveView(lesson)
     fit = lesson.results()["fit"]
     assert len(view.parts_source.data["ys"]) == 5 and len(view.kink_source.data["x"]) == len(fit["kinks"])
-    assert list(view.output_source.data["y"]) == list(lesson.fit_frame.output)
+    assert list(view.output_source.data["y"]) == list(lesson.curve.frame.output)
     assert view.counter.object.startswith(f"Epoch **30** · mean squared error **{fit['loss']:.4g}**")
     assert f"**{fit['pieces']}** straight pieces" in view.counter.object
-    lesson.fit_depth = 2
+    lesson.curve.depth = 2
     assert view.parts_source.data["ys"] == [] and "not drawn" in view.explanation.object
     assert view.stop_button.disabled and not view.train_button.disabled
     view._clicked(type("Tap", (), {"x": 0.123, "y": -0.456})())
-    assert lesson.fit_points == [(0.12, -0.46)] and len(view.data_source.data["x"]) == 1
+    assert lesson.curve.points == [(0.12, -0.46)] and len(view.data_source.data["x"]) == 1
 
 
 def test_the_page_link_sets_trains_and_answers_as_the_browser_worker_does() -> None:
@@ -278,5 +278,5 @@ def test_part_1_renders_in_a_jupyter_notebook() -> None:
     shown = notebook_display("import panel as pn\n"
                              "from faders.lessons.network import NetworkLesson\n"
                              "pn.extension()\n"
-                             "NetworkLesson(fit_target='step')")
+                             "NetworkLesson(curve={'target': 'step'})")
     assert "Part 1: fitting a curve" in shown and "Units per layer" in shown

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import param
 import pytest
 
 from faders.lessons.kit.knobs import Knob, knob, knobs, url_names
-from faders.lessons.kit.lesson import Lesson
+from faders.lessons.kit.lesson import Lesson, Part
 from faders.lessons.kit.run import TRAINING_REASON, TrainingRun
 from tests.helpers import run
 
@@ -149,3 +149,55 @@ def test_an_action_waits_its_turn_and_drops_out_when_stop_comes_meanwhile() -> N
         return still_waiting, dropped, await turn
 
     assert run(scenario()) == (True, True, True)
+
+
+class Dial(Part):
+    """A part of a lesson with a knob, a run and a refusal of its own."""
+
+    turns = knob(param.Integer(1, bounds=(0, 9), doc="How many turns."), key="dturns", label="Turns",
+                 restarts=True)
+    speed = knob(param.Number(0.5, bounds=(0.0, 1.0), doc="How fast."), key="dspeed", label="Speed",
+                 live=True)
+    status = param.Selector(default="idle", objects=["idle", "training", "stopped", "done", "diverged"])
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self.training_run = TrainingRun(self, lock_reason="The dial turns.")
+        self.restarts = 0
+
+    def restart(self) -> None:
+        self.restarts += 1
+
+    def check_together(self, values: dict[str, object]) -> list[str]:
+        if values.get("turns") == 0 and values.get("speed", self.speed) > 0:
+            del values["turns"]
+            return ["No turns at this speed."]
+        return []
+
+
+class Parted(Toy):
+    parts: ClassVar[dict[str, type[Part]]] = {"dial": Dial}
+
+
+def test_a_parts_knobs_join_the_link_the_locks_and_the_notices_under_its_name() -> None:
+    assert Parted.url_names == {"r": "rate", "n": "size", "dturns": "dial.turns", "dspeed": "dial.speed"}
+    lesson = Parted(dial={"turns": 3})
+    assert lesson.dial.turns == 3
+    assert lesson.settings() == {"r": "0.1", "n": "3", "dturns": "3", "dspeed": "0.5"}
+    assert lesson.apply({"dturns": "4", "n": "5"}) == [] and (lesson.dial.turns, lesson.size) == (4, 5)
+    assert lesson.dial.restarts == 1 and lesson.restarts == 1
+    assert lesson.apply({"dturns": "0"}) == ["No turns at this speed."] and lesson.dial.turns == 4
+    assert lesson.apply({"dturns": "10"}) == ["Ignored dturns='10': it is outside the range 0 to 9; kept 4."]
+    lesson.dial.status = "training"
+    assert lesson.locked() == {"dial.turns": "The dial turns."}
+    assert lesson.apply({"dturns": "2", "dspeed": "0.25", "n": "2"}) == ["The dial turns."]
+    assert (lesson.dial.turns, lesson.dial.speed, lesson.size) == (4, 0.25, 2)
+    lesson.recover()
+    assert lesson.dial.status == "stopped"
+    lesson.dial.notices = ["Said by the dial."]
+    assert lesson.notices == ["Said by the dial."]
+    changed: list[str] = []
+    lesson.watch_settings(lambda *events: changed.extend(event.name for event in events))
+    lesson.dial.speed = 0.75
+    lesson.rate = 0.3
+    assert changed == ["speed", "rate"]

@@ -14,7 +14,8 @@ import pytest
 from faders.core import playground
 from faders.core.datasets import feature_columns
 from faders.lessons.kit.history import CURVE_POINTS, LossHistory
-from faders.lessons.network import MAP_RESOLUTION, NetworkLesson
+from faders.lessons.network import NetworkLesson
+from faders.lessons.network.state import MAP_RESOLUTION
 from tests.helpers import notebook_display, page_link_session, run
 
 
@@ -356,7 +357,7 @@ class FakeTap:
 
 
 def test_the_view_draws_the_published_frame() -> None:
-    from faders.lessons.network_view import NetworkView
+    NetworkView = NetworkLesson.view_module().NetworkView
 
     lesson = NetworkLesson(hidden=[3, 2], stop_epoch=8)
     view = NetworkView(lesson)
@@ -392,7 +393,7 @@ def test_the_view_draws_the_published_frame() -> None:
 
 
 def test_the_view_checks_typed_layers_and_takes_clicks() -> None:
-    from faders.lessons.network_view import NetworkView
+    NetworkView = NetworkLesson.view_module().NetworkView
 
     lesson = NetworkLesson()
     view = NetworkView(lesson)

@@ -16,14 +16,14 @@ import param
 import pytest
 
 from faders.lessons import LESSON_CLASSES, lesson_class
-from faders.lessons.kit.knobs import knob_of, knobs, url_names
+from faders.lessons.kit.knobs import all_knobs, knob_of, knobs, owner_of, url_names
 from faders.lessons.kit.run import RUNNING
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS_DIR = ROOT / "py" / "faders" / "lessons"
 # Lessons still written as flat modules (lessons/<slug>.py and <slug>_view.py), to be made packages.
 # Take a lesson off this list when it becomes a package: every check below then covers it.
-NOT_YET_PACKAGES = {"network"}
+NOT_YET_PACKAGES: set[str] = set()
 PACKAGES = sorted(set(LESSON_CLASSES) - NOT_YET_PACKAGES)
 PACKAGE_MODULES = ("state", "view", "words", "preview")
 
@@ -61,6 +61,14 @@ def lesson_of(module: str) -> str | None:
     if parts[:2] != ["faders", "lessons"] or len(parts) < 3 or parts[2] == "kit":
         return None
     return parts[2].removesuffix("_view")
+
+
+def parameter_of(cls: type[param.Parameterized], name: str) -> param.Parameter:
+    """The parameter a knob's name stands for: the lesson's own, or one of its parts' ("part.knob")."""
+    *path, own = name.split(".")
+    for part in path:
+        cls = cls.parts[part]  # type: ignore[attr-defined]
+    return cls.param[own]
 
 
 def test_converted_lessons_are_packages_and_the_others_are_listed() -> None:
@@ -110,11 +118,11 @@ def test_no_view_is_imported_outside_its_own_package() -> None:
 def test_every_knob_comes_from_its_one_declaration(slug: str) -> None:
     cls = lesson_class(slug)
     assert "url_names" not in vars(cls), f"{slug} lists url_names by hand"
-    table = knobs(cls)
+    table = all_knobs(cls)  # its parts' knobs too
     assert table and cls.url_names == url_names(cls)
     assert set(cls.url_names.values()) == set(table)
     for name, spec in table.items():
-        parameter = cls.param[name]
+        parameter = parameter_of(cls, name)
         assert parameter.label == spec.label and parameter.doc, f"{slug}.{name}: label and help"
 
 
@@ -123,8 +131,9 @@ def test_the_widgets_are_made_from_the_knobs(slug: str) -> None:
     from faders.lessons.kit.widgets import knob_widgets
 
     lesson = lesson_class(slug)()
-    for name, widget in knob_widgets(lesson).items():
-        assert widget.name == knobs(lesson)[name].label
+    for owner in [lesson, *(part for _, part in lesson.part_list())]:
+        for name, widget in knob_widgets(owner).items():
+            assert widget.name == knobs(owner)[name].label
 
 
 @pytest.mark.parametrize("slug", PACKAGES)
@@ -135,6 +144,12 @@ def test_a_running_lesson_locks_exactly_its_knobs_that_are_not_live(slug: str) -
     running = next(s for s in RUNNING if s in lesson.param[lesson.training_run.status_name].objects)
     lesson.training_run.status = running
     assert set(lesson.locked()) == {name for name, spec in knobs(lesson).items() if not spec.live}
+    lesson.training_run.status = lesson.param[lesson.training_run.status_name].default
+    for part_name, part in lesson.part_list():  # a part's run locks the part's knobs alone
+        part.training_run.status = "training"
+        assert set(lesson.locked()) == {f"{part_name}.{name}" for name, spec in knobs(part).items()
+                                        if not spec.live}
+        part.training_run.status = "idle"
 
 
 def other_values(parameter: param.Parameter, value: object) -> Iterator[object]:
@@ -155,20 +170,21 @@ def other_values(parameter: param.Parameter, value: object) -> Iterator[object]:
 
 
 def knob_cases() -> list[tuple[str, str]]:
-    return [(slug, name) for slug in PACKAGES for name in knobs(lesson_class(slug))]
+    return [(slug, name) for slug in PACKAGES for name in all_knobs(lesson_class(slug))]
 
 
 @pytest.mark.parametrize(("slug", "name"), knob_cases())
 def test_each_knob_comes_back_the_same_through_a_link(slug: str, name: str) -> None:
     cls = lesson_class(slug)
     turned = cls()
-    for changed in other_values(cls.param[name], getattr(turned, name)):
-        setattr(turned, name, changed)
-        if getattr(turned, name) == changed:
+    owner, knob_name = owner_of(turned, name)
+    for changed in other_values(parameter_of(cls, name), getattr(owner, knob_name)):
+        setattr(owner, knob_name, changed)
+        if getattr(owner, knob_name) == changed:
             break  # the lesson kept it (scale turns back a width its heads do not divide)
     link = turned.settings()
-    assert knob_of(cls.param[name]).key in link
+    assert knob_of(parameter_of(cls, name)).key in link
     opened = cls()
     assert opened.apply(link) == []
     assert opened.settings() == link
-    assert getattr(opened, name) == getattr(turned, name)
+    assert getattr(*owner_of(opened, name)) == getattr(*owner_of(turned, name))

@@ -69,7 +69,7 @@ class PageLink:
         self.doc = Document()
         self.pending: list[Any] = []
         self.in_flight = False  # a patch is on its way to the page and not yet drawn
-        lesson.param.watch(self._on_settings, [*lesson.url_names.values(), "notices"])
+        lesson.watch_settings(self._on_settings)
         _report_failure[:] = [self.report_failure]
 
     def render(self) -> str:

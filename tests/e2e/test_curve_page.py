@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from faders.lessons.curve_view import FIT_HEIGHT
 from faders.lessons.kit.formatting import format_number
 from faders.lessons.network import NetworkLesson
+from faders.lessons.network.curve_view import FIT_HEIGHT
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, restoring, snapshot, until
 from tests.e2e.test_panel_serve import panel_server  # noqa: F401 (a fixture, used below)
 from tests.helpers import run

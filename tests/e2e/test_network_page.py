@@ -16,12 +16,12 @@ from faders.core import playground
 from faders.core.datasets import feature_columns
 from faders.lessons.kit.formatting import format_number
 from faders.lessons.network import NetworkLesson
-from faders.lessons.network_view import MAP_HEIGHT
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, restoring, snapshot, until
 from tests.helpers import run
 from tools.waiting import settled
 
 # The decision map's canvases (Bokeh layers several) are the only ones MAP_HEIGHT tall.
+MAP_HEIGHT = NetworkLesson.view_module().MAP_HEIGHT
 MAP_HEIGHTS = (MAP_HEIGHT - 1, MAP_HEIGHT + 1)
 
 

@@ -3,9 +3,10 @@
 The lesson's words travel as the tag of a hidden, empty Bokeh Spacer named ANNOUNCER (a tag is never
 drawn, so the words appear nowhere else on the page); the page copies each new text into
 its `aria-live="polite"` element (web/assets/access.js). Sentences come when a run starts, stops,
-finishes or diverges (any `…status` parameter, in the words of the matching `…message()`), a summary
-of a run at most every SUMMARY_SECONDS while it goes, and the lesson's `summary()` once the reader's
-changes have settled, so that a screen reader is told results, not every frame.
+finishes or diverges (any `…status` parameter, the lesson's or one of its parts', in the words of
+the matching `…message()`), a summary of a run at most every SUMMARY_SECONDS while it goes, and the
+lesson's `summary()` once the reader's changes have settled, so that a screen reader is told results,
+not every frame.
 """
 
 from __future__ import annotations
@@ -32,12 +33,18 @@ class Announcer:
         self.model = Spacer(name=ANNOUNCER, tags=[""], visible=False, width=0, height=0)
         self.pane = pn.pane.Bokeh(self.model, visible=False, margin=0)
         self.said_at = 0.0
-        self.statuses = [name for name in lesson.param if name.endswith("status")]
+        # (owner, name) of every status: the lesson's, and those of its parts (kit.lesson.Part).
+        owners = [lesson, *(part for _, part in getattr(lesson, "part_list", list)())]
+        self.statuses = [(owner, name) for owner in owners for name in owner.param if name.endswith("status")]
         self.settled = Settled(SETTLE_SECONDS, self._summarise)
-        for name in self.statuses:
-            lesson.param.watch(self._on_status, [name])
-        others = [name for name in lesson.param if name not in self.statuses and name != "name"]
-        lesson.param.watch(self._on_change, others)
+        for owner, name in self.statuses:
+            owner.param.watch(lambda event, owner=owner: self.say(self._message(owner, event.name)), [name])
+        for owner in owners:
+            # A part's notices become the lesson's: heard once, as the lesson's.
+            quiet = ("name",) if owner is lesson else ("name", "notices")
+            others = [name for name in owner.param
+                      if (owner, name) not in self.statuses and name not in quiet]
+            owner.param.watch(self._on_change, others)
 
     def say(self, sentence: str) -> None:
         """Announce `sentence` (already plain words: the page writes it as text, never as markup)."""
@@ -51,22 +58,22 @@ class Announcer:
         """The last sentence announced."""
         return self.model.tags[0]
 
-    def _message(self, status_name: str) -> str:
-        words = getattr(self.lesson, status_name.replace("status", "message"), None)
+    @staticmethod
+    def _message(owner: Any, status_name: str) -> str:
+        words = getattr(owner, status_name.replace("status", "message"), None)
         return words() if callable(words) else ""
 
-    def _running(self) -> str | None:
-        return next((name for name in self.statuses if getattr(self.lesson, name) in RUNNING), None)
-
-    def _on_status(self, event: Any) -> None:
-        self.say(self._message(event.name))
+    def _running(self) -> tuple[Any, str] | None:
+        return next(((owner, name) for owner, name in self.statuses if getattr(owner, name) in RUNNING), None)
 
     def _on_change(self, *_: Any) -> None:
         running = self._running()
         if running is None:
             self.settled.poke()
         elif time.monotonic() - self.said_at >= SUMMARY_SECONDS:
-            self.say(self.lesson.announcement(running))
+            owner, name = running
+            # A part's run is told in its own words; the lesson's, in the lesson's announcement.
+            self.say(self.lesson.announcement(name) if owner is self.lesson else self._message(owner, name))
 
     def _summarise(self) -> None:
         if self._running() is None:

@@ -11,7 +11,8 @@ which is its help text) handed to `knob()` with what the lesson needs to know be
 
 Everything else is derived from these declarations and never listed again by hand:
 
-- `url_names(cls)`: URL key -> parameter name (what `Lesson.url_names` and the links use);
+- `url_names(cls)`: URL key -> parameter name (what `Lesson.url_names` and the links use), a part's
+  knobs named "part.knob" (a lesson made of parts, `Lesson.parts`, e.g. network's `curve`);
 - `locked_knobs(owner, status, running, reason)`: the knobs that cannot be turned right now, each with
   its reason (what `TrainingRun.locked()` and so `Lesson.locked()` return, and what the view greys);
 - `watch_restarts(owner, restart)`: calls `restart()` when a knob marked `restarts` changes;
@@ -20,7 +21,7 @@ Everything else is derived from these declarations and never listed again by han
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,10 +82,34 @@ def knobs(owner: param.Parameterized | type[param.Parameterized]) -> dict[str, K
     return found
 
 
+def parts(owner: param.Parameterized | type[param.Parameterized]) -> dict[str, type[param.Parameterized]]:
+    """Attribute name -> class of each part of a lesson made of parts (`Lesson.parts`); {} for others."""
+    return dict(getattr(owner, "parts", None) or {})
+
+
+def all_knobs(owner: param.Parameterized | type[param.Parameterized]) -> dict[str, Knob]:
+    """Name -> Knob for every knob of a lesson and of its parts: the lesson's own first, then each
+    part's named "part.knob" (as param names a parameter of a sub-object)."""
+    found = knobs(owner)
+    for part, kind in parts(owner).items():
+        found.update({f"{part}.{name}": spec for name, spec in knobs(kind).items()})
+    return found
+
+
+def owner_of(lesson: param.Parameterized, name: str) -> tuple[param.Parameterized, str]:
+    """The object that holds the knob `name` ("learning_rate", or "curve.width" for a part's) and its
+    own name for it: (lesson, "learning_rate"), (lesson.curve, "width")."""
+    *path, own = name.split(".")
+    for step in path:
+        lesson = getattr(lesson, step)
+    return lesson, own
+
+
 def url_names(owner: param.Parameterized | type[param.Parameterized]) -> dict[str, str]:
-    """URL key -> parameter name, for every knob; two knobs with one key are a mistake, refused."""
+    """URL key -> parameter name, for every knob, its parts' too (see all_knobs); two knobs with one
+    key are a mistake, refused."""
     names: dict[str, str] = {}
-    for name, spec in knobs(owner).items():
+    for name, spec in all_knobs(owner).items():
         if spec.key in names:
             raise ValueError(f"knobs {names[spec.key]!r} and {name!r} share the URL key {spec.key!r}")
         names[spec.key] = name
@@ -103,10 +128,12 @@ def locked_knobs(owner: param.Parameterized, status: str, running: bool, reason:
     return locked
 
 
-def watch_restarts(owner: param.Parameterized, restart: Callable[[], None]) -> Any:
-    """Call `restart()` whenever knobs marked `restarts` change (once for a batch changed together);
-    returns param's Watcher, or None when no knob restarts the run."""
-    names = [name for name, spec in knobs(owner).items() if spec.restarts]
+def watch_restarts(owner: param.Parameterized, restart: Callable[[], None],
+                   also: Sequence[str] = ()) -> Any:
+    """Call `restart()` whenever knobs marked `restarts` change, or the parameters named in `also`
+    that are not knobs (once for a batch changed together); returns param's Watcher, or None when
+    nothing restarts the run."""
+    names = [name for name, spec in knobs(owner).items() if spec.restarts] + list(also)
     if not names:
         return None
     return owner.param.watch(lambda *_: restart(), names)

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import param
 from param.parameterized import Undefined
 
+from faders.lessons.kit.knobs import owner_of
 from faders.lessons.kit.safe_text import quote
 
 # Keys the page itself reads; they are not lesson knobs and need no notice.
@@ -119,8 +120,8 @@ def format_value(value: object) -> str:
 
 
 def to_query(state: param.Parameterized, url_names: Mapping[str, str]) -> dict[str, str]:
-    """The query parameters that reproduce the current knobs."""
-    return {key: format_value(getattr(state, name)) for key, name in url_names.items()}
+    """The query parameters that reproduce the current knobs (a part's knob named "part.knob")."""
+    return {key: format_value(getattr(*owner_of(state, name))) for key, name in url_names.items()}
 
 
 def parse_number(text: str, bounds: tuple[float | None, float | None] | None, whole: bool = False,
@@ -235,12 +236,12 @@ def parse_query(state: param.Parameterized, url_names: Mapping[str, str],
         if name is None:
             applied.notices.append(f"Ignored unknown setting '{quote(key)}'.")
             continue
-        parameter = state.param[name]
+        owner, own = owner_of(state, name)
         try:
-            applied.values[name] = parse_value(parameter, raw)
+            applied.values[name] = parse_value(owner.param[own], raw)
         except ValueError as reason:
             applied.notices.append(
                 f"Ignored {key}='{quote(format_value(raw) if isinstance(raw, list | tuple) else raw)}': "
                 f"it {reason}; "
-                f"kept {format_value(getattr(state, name)) or 'none'}.")
+                f"kept {format_value(getattr(owner, own)) or 'none'}.")
     return applied

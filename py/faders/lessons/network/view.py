@@ -1,5 +1,6 @@
-"""The page of lesson `network`: the playground's controls, the decision map, a map per neuron, the loss
-curves and the numbers; widgets and charts bound to a NetworkLesson."""
+"""The page of lesson `network`: Part 1 (curve_view.py), then the playground's controls, the decision map,
+a map per neuron, the loss curves and the numbers; widgets and charts bound to a NetworkLesson.
+`layout(lesson)` is what the lesson's `view()` shows."""
 
 from __future__ import annotations
 
@@ -12,14 +13,11 @@ import panel as pn
 from bokeh.events import Tap
 from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, Div, Label, LinearColorMapper, Range1d, TapTool
-from bokeh.palettes import interp_palette
 from bokeh.plotting import figure
 
 from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
-from faders.lessons.curve_view import CurveView
 from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
-from faders.lessons.kit.formatting import format_number
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.urlstate import format_value
 from faders.lessons.kit.widgets import (
@@ -29,14 +27,16 @@ from faders.lessons.kit.widgets import (
     WRAPPED,
     action_button,
     button,
+    knob_widgets,
+    show_locks,
     status_styles,
     unlocked,
 )
-from faders.lessons.network import LIVE_KNOBS, NetworkLesson
+from faders.lessons.network import words
+from faders.lessons.network.colours import BLUE, ORANGE, PALETTE
+from faders.lessons.network.curve_view import CurveView
+from faders.lessons.network.state import NetworkLesson
 
-# tensorflow/playground's colours: orange for class 0 and negative values, blue for class 1 and positive.
-ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"
-PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
 LEVELS = len(PALETTE)
 SIDE = 2 * HALF_WIDTH
 MAP_HEIGHT = 360  # px, the decision map (the page's only chart this tall: its tests find it so)
@@ -44,6 +44,10 @@ MAP_HEIGHT = 360  # px, the decision map (the page's only chart this tall: its t
 # Columns share DIAGRAM_PX (the narrow column of the page), at most COLUMN_PX each; a neuron's map is at
 # most TILE_PX square.
 DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
+# Each knob's widget is this wide (px); the checkboxes take their label's width.
+WIDTHS = {"problem": 140, "dataset": 120, "noise": 150, "train_percent": 150, "n_points": 100,
+          "batch_size": 100, "learning_rate": 110, "loss": 130, "regularization": 120,
+          "regularization_rate": 130, "seed": 100, "target_loss": 130, "stop_epoch": 120}
 CODE_CSS = """
 pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
       padding: 0.75em 1em; border-radius: 6px; font-size: 12px; line-height: 1.4; max-height: 320px; }
@@ -69,45 +73,20 @@ class NetworkView:
         self.node_source = ColumnDataSource({"x": [], "y": [], "label": []})
         self._drawn_nodes: tuple[list[int], list[str]] | None = None  # layer sizes and input labels drawn
 
-        param = lesson.param
-        self.knobs: dict[str, Any] = {
-            "problem": pn.widgets.Select.from_param(param.problem, label="Problem", width=140),
-            "dataset": pn.widgets.Select.from_param(param.dataset, label="Data", width=120),
-            "noise": pn.widgets.IntSlider.from_param(param.noise, label="Noise (%)", width=150),
-            "train_percent": pn.widgets.IntSlider.from_param(param.train_percent, label="Training data (%)",
-                                                             width=150),
-            "n_points": pn.widgets.IntInput.from_param(param.n_points, label="Points", step=100, width=100),
-            "batch_size": pn.widgets.IntInput.from_param(param.batch_size, label="Batch size", width=100),
-            "learning_rate": pn.widgets.FloatInput.from_param(param.learning_rate, label="Learning rate",
-                                                              step=0.01, width=110),
-            "loss": pn.widgets.Select.from_param(param.loss, label="Loss", width=130),
-            "regularization": pn.widgets.Select.from_param(param.regularization, label="Regularisation",
-                                                           width=120),
-            "regularization_rate": pn.widgets.FloatInput.from_param(param.regularization_rate,
-                                                                    label="Regularisation rate", step=0.001,
-                                                                    width=130),
-            "seed": pn.widgets.IntInput.from_param(param.seed, label="Seed", width=100),
-        }
-        self.live = {
-            "show_test": pn.widgets.Checkbox.from_param(param.show_test, label="Show test data"),
-            "discretise": pn.widgets.Checkbox.from_param(param.discretise, label="Discretise output"),
-            "target_loss": pn.widgets.FloatInput.from_param(param.target_loss, label="Stop at train loss",
-                                                            step=0.01, width=130),
-            "stop_epoch": pn.widgets.IntInput.from_param(param.stop_epoch, label="Stop at epoch", step=100,
-                                                         width=120),
-        }
+        self.knobs = knob_widgets(lesson, **{name: {"width": width} for name, width in WIDTHS.items()})
         # The list knobs are typed as in a link (4,2 and tanh,relu) and checked as a link is.
         self.list_inputs = {
-            "hidden": pn.widgets.TextInput(label="Neurons per hidden layer", width=170),
-            "act": pn.widgets.TextInput(label="Activation per layer", width=200),
+            "hidden": pn.widgets.TextInput(label=lesson.param.hidden.label, width=170),
+            "act": pn.widgets.TextInput(label=lesson.param.activations.label, width=200),
         }
         for key, widget in self.list_inputs.items():
             widget.param.watch(lambda event, key=key: self._typed(key, event.new), "value")
         self.features = pn.widgets.CheckButtonGroup(
-            label="Features", options={label: name for name, label in FEATURE_LABELS.items()},
+            label=lesson.param.features.label,
+            options={label: name for name, label in FEATURE_LABELS.items()},
             value=list(lesson.features), color="primary", variant="outline")
         self.features.param.watch(lambda event: self._typed("features", event.new), "value")
-        self.paste = pn.widgets.TextAreaInput(label="Your own points: x, y, label per line", height=90,
+        self.paste = pn.widgets.TextAreaInput(label=words.PASTE_LABEL, height=90,
                                               placeholder="1.5, 2, 1\n-3, 0.5, 0",
                                               sizing_mode="stretch_width")
 
@@ -157,8 +136,8 @@ class NetworkView:
     # ---- charts --------------------------------------------------------------------------
 
     def _map_figure(self) -> Any:
-        fig = plain_figure("The network's answer (● training, ■ test points)",
-                           "x", "y", height=MAP_HEIGHT, x_range=Range1d(-HALF_WIDTH, HALF_WIDTH),
+        fig = plain_figure(words.MAP_TITLE, "x", "y", height=MAP_HEIGHT,
+                           x_range=Range1d(-HALF_WIDTH, HALF_WIDTH),
                            y_range=Range1d(-HALF_WIDTH, HALF_WIDTH), match_aspect=True)
         fig.image(image="image", source=self.map_source, x=-HALF_WIDTH, y=-HALF_WIDTH, dw=SIDE, dh=SIDE,
                   color_mapper=self.mapper, alpha=0.75)
@@ -171,7 +150,7 @@ class NetworkView:
         return fig
 
     def _loss_figure(self) -> Any:
-        fig = plain_figure("Loss while training: train (solid), test (dashed)", "epoch", "loss", height=220,
+        fig = plain_figure(words.LOSS_TITLE, "epoch", "loss", height=220,
                            x_range=Range1d(0, 1), y_range=Range1d(0, 1))
         fig.line("epoch", "train", source=self.curve_source, color=MODEL, line_width=2)
         fig.line("epoch", "test", source=self.curve_source, color=ACCENT, line_width=2, line_dash="dashed")
@@ -180,7 +159,7 @@ class NetworkView:
 
     def _diagram_figure(self) -> Any:
         # Sized in pixels per layer and per neuron (see _place_nodes), so every neuron's map is square.
-        fig = figure(title="Each neuron's answer; links: blue +, orange −, thick: large",
+        fig = figure(title=words.DIAGRAM_TITLE,
                      toolbar_location=None,
                      tools="", min_border=4, frame_width=COLUMN_PX, frame_height=ROW_PX,
                      x_range=Range1d(0, 1), y_range=Range1d(0, 1))
@@ -267,9 +246,7 @@ class NetworkView:
             self.loss_figure.y_range.end = top
             self.loss_figure.x_range.end = end
             self.counter_label.update(x=end, y=top)
-        words = (f"Epoch {frame.epoch:,} · train loss {format_number(frame.train_loss)} · test loss "
-                 f"{format_number(frame.test_loss)}")
-        self.counter_label.text = words
+        self.counter_label.text = words.counter(frame.epoch, frame.train_loss, frame.test_loss)
         if lesson.status != "training" or time.monotonic() - self.counter_shown_at >= 1:
             self._show_counter()
         if lesson.status != "training":
@@ -280,8 +257,7 @@ class NetworkView:
         if frame is None:
             return
         self.counter_shown_at = time.monotonic()
-        self.counter.text = (f"Epoch <b>{frame.epoch:,}</b> · train loss <b>{format_number(frame.train_loss)}"
-                             f"</b> · test loss <b>{format_number(frame.test_loss)}</b>")
+        self.counter.text = words.counter(frame.epoch, frame.train_loss, frame.test_loss, ("<b>", "</b>"))
 
     def _on_points(self, *_: Any) -> None:
         run = self.lesson.current_run
@@ -299,28 +275,7 @@ class NetworkView:
                                  else {"x": [], "y": [], "colour": []})
 
     def _on_numbers(self) -> None:
-        results = self.lesson.results()
-        lines = []
-        if results["problem"] == "classification":
-            for name in ("train", "test"):
-                accuracy = results[f"{name}_accuracy"]
-                if accuracy is None:
-                    continue
-                (tn, fp), (fn, tp) = results[f"{name}_confusion"]
-                lines.append(f"**{name.capitalize()}**: accuracy **{accuracy:.1%}**\n\n"
-                             f"| true \\ predicted | class 0 | class 1 |\n|---|---:|---:|\n"
-                             f"| class 0 | {tn} | {fp} |\n| class 1 | {fn} | {tp} |\n")
-        if results["speed"]:
-            speed = results["speed"]
-            lines.append(f"Last training here: **{speed['epochs_per_second']:.0f}** epochs a second, "
-                         f"the maps "
-                         f"redrawn **{speed['redraws_per_second']:.0f}** times a second.")
-        if results["warning"]:
-            lines.append(results["warning"])
-        engine = "WebGPU (on the GPU)" if results["engine"] == "webgpu" else "numpy (on the CPU)"
-        lines.append(f"The network: {' → '.join(map(str, results['layer_sizes']))} "
-                     f"({results['parameters']:,} weights and biases); its products computed by {engine}.")
-        self.scores.object = "\n\n".join(lines)
+        self.scores.object = words.scores(self.lesson.results())
         self.code.object = f"```python\n{self.lesson.python_code()}```"
 
     def _on_status(self, *_: Any) -> None:
@@ -329,8 +284,8 @@ class NetworkView:
         self.status.styles = status_styles(status)
         self.status.object = lesson.message()
         training = status == "training"
-        locked = [knob for name, knob in self.knobs.items() if name not in LIVE_KNOBS]
-        for widget in [*locked, *self.list_inputs.values(), self.features, self.paste]:
+        show_locks(self.knobs, lesson.locked())
+        for widget in [*self.list_inputs.values(), self.features, self.paste]:
             widget.disabled = training
         for widget in self.action_buttons:
             widget.disabled = training
@@ -380,29 +335,29 @@ class NetworkView:
         more_buttons = pn.pane.Bokeh(bk_row(self.reset_button, self.seed_button), margin=(18, 10, 5, 10))
         top = pn.Row(run_buttons, more_buttons, k["learning_rate"], k["loss"], k["regularization"],
                      k["regularization_rate"], k["problem"], styles=WRAP, sizing_mode="stretch_width")
-        data = pn.Column("### Data", pn.Row(k["dataset"], k["n_points"], styles=WRAP), k["noise"],
+        data = pn.Column(words.DATA_HEADING, pn.Row(k["dataset"], k["n_points"], styles=WRAP), k["noise"],
                          k["train_percent"], pn.Row(k["batch_size"], k["seed"], styles=WRAP), self.paste,
                          pn.pane.Bokeh(bk_row(self.paste_button), margin=(0, 10)), styles=WRAPPED,
                          sizing_mode="stretch_width")
-        network = pn.Column("### Network", "Features the network reads:", self.features,
+        network = pn.Column(words.NETWORK_HEADING, words.FEATURES_INTRO, self.features,
                             pn.Row(self.list_inputs["hidden"], self.list_inputs["act"], styles=WRAP),
                             pn.pane.Bokeh(bk_row(self.add_button, self.remove_button), margin=(0, 10)),
                             pn.Row(pn.pane.Bokeh(self.diagram, sizing_mode="fixed"),
                                    styles={**SHRINKS, "overflow-x": "auto"},
                                    sizing_mode="stretch_width"),
                             styles=WRAPPED, sizing_mode="stretch_width")
-        output = pn.Column("### Output", pn.pane.Bokeh(self.counter), self.map_figure,
-                           pn.Row(self.live["show_test"], self.live["discretise"], styles=WRAP),
+        output = pn.Column(words.OUTPUT_HEADING, pn.pane.Bokeh(self.counter), self.map_figure,
+                           pn.Row(self.knobs["show_test"], self.knobs["discretise"], styles=WRAP),
                            self.loss_figure,
-                           pn.Row(self.live["target_loss"], self.live["stop_epoch"], styles=WRAP),
+                           pn.Row(self.knobs["target_loss"], self.knobs["stop_epoch"], styles=WRAP),
                            self.scores, styles=WRAPPED, sizing_mode="stretch_width")
-        exports = pn.Column("### Take the run with you",
+        exports = pn.Column(words.EXPORTS_HEADING,
                             pn.Row(self.weights_download, self.code_download, styles=WRAP),
-                            "The Python below repeats this run with faders.core, epoch for epoch:", self.code,
+                            words.CODE_INTRO, self.code,
                             sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [self.notices, "## Part 1: fitting a curve", CurveView(self.lesson).layout,
-                  "## Part 2: the playground", top, self.status,
+        parts += [self.notices, words.PART_1_HEADING, CurveView(self.lesson).layout,
+                  words.PART_2_HEADING, top, self.status,
                   pn.Row(data, network, output, styles=WRAP, sizing_mode="stretch_width"), exports]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
@@ -411,3 +366,8 @@ def palette_indices(values: np.ndarray, low: float, high: float) -> np.ndarray:
     """Each value's colour in PALETTE, as a byte: low is the first colour, high the last."""
     scaled = (np.asarray(values) - low) * ((LEVELS - 1) / (high - low))
     return np.clip(np.rint(scaled), 0, LEVELS - 1).astype(np.uint8)
+
+
+def layout(lesson: NetworkLesson, with_prose: bool = False) -> pn.viewable.Viewable:
+    """The lesson's page (what NetworkLesson.view() shows)."""
+    return NetworkView(lesson, with_prose=with_prose).layout

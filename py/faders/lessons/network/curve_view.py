@@ -1,10 +1,10 @@
 """Part 1 of lesson `network`'s page: a network fitting a curve, each hidden unit's part drawn under it;
-widgets and charts bound to a CurveFitting lesson."""
+widgets (from the knobs of the lesson's `curve`, a CurveFit) and charts bound to it."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import panel as pn
 from bokeh.events import Tap
@@ -12,44 +12,48 @@ from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, Range1d, TapTool
 
 from faders.core.curve import X_LIMIT, Y_LIMIT
-from faders.lessons.curve import FIT_LIVE, FIT_PROSE, MAX_POINTS, CurveFitting
 from faders.lessons.kit.charts import ACCENT, INK, LABEL_COLOURS, MODEL, nice_ceiling, plain_figure
-from faders.lessons.kit.formatting import format_number
-from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, status_styles, unlocked
+from faders.lessons.kit.widgets import (
+    SHRINKS,
+    WRAP,
+    WRAPPED,
+    action_button,
+    knob_widget,
+    show_locks,
+    status_styles,
+    unlocked,
+)
+from faders.lessons.network import words
+from faders.lessons.network.curve import MAX_POINTS
+
+if TYPE_CHECKING:
+    from faders.lessons.network.state import NetworkLesson
 
 LOWEST_LOSS = 1e-8  # the loss chart's floor (log scale)
 FIT_HEIGHT = 290  # px, the page's only chart this tall (its tests find it so)
+# The knobs Part 1 shows (its stop epoch and points come from a link or a click), each this wide (px).
+WIDTHS = {"learning_rate": 110, "target": 110, "activation": 110, "width": 110, "depth": 110, "seed": 100}
 
 
 class CurveView:
     """Builds Part 1's layout once and keeps its charts and readouts in step with the lesson."""
 
-    def __init__(self, lesson: CurveFitting) -> None:
-        self.lesson = lesson
+    def __init__(self, lesson: NetworkLesson) -> None:
+        self.lesson, self.curve = lesson, lesson.curve
         self.data_source = ColumnDataSource({"x": [], "y": []})
         self.output_source = ColumnDataSource({"x": [], "y": []})
         self.parts_source = ColumnDataSource({"xs": [], "ys": [], "colour": []})
         self.kink_source = ColumnDataSource({"x": [], "y": []})
         self.loss_source = ColumnDataSource({"epoch": [], "loss": []})
 
-        param = lesson.param
-        self.knobs: dict[str, Any] = {
-            "fit_target": pn.widgets.Select.from_param(param.fit_target, label="Target", width=110),
-            "fit_activation": pn.widgets.Select.from_param(param.fit_activation, label="Activation",
-                                                           width=110),
-            "fit_width": pn.widgets.IntInput.from_param(param.fit_width, label="Units per layer", width=110),
-            "fit_depth": pn.widgets.IntInput.from_param(param.fit_depth, label="Hidden layers", width=110),
-            "fit_seed": pn.widgets.IntInput.from_param(param.fit_seed, label="Seed", width=100),
-            "fit_learning_rate": pn.widgets.FloatInput.from_param(
-                param.fit_learning_rate, label="Learning rate", step=0.01, width=110),
-        }
+        self.knobs = {name: knob_widget(self.curve, name, width=width) for name, width in WIDTHS.items()}
         self.train_button = action_button(lesson, "Train", "fit_train", button_type="primary", width=80)
         self.stop_button = action_button(lesson, "Stop", "fit_stop", disabled=True, width=70)
         self.step_button = action_button(lesson, "Step", "fit_step", width=70)
         self.reset_button = action_button(lesson, "Reset", "fit_reset", width=70)
         self.clear_button = action_button(lesson, "Clear my points", "fit_clear_points", width=130)
 
-        self.prose = pn.pane.Markdown(FIT_PROSE, sizing_mode="stretch_width", styles=SHRINKS)
+        self.prose = pn.pane.Markdown(words.FIT_PROSE, sizing_mode="stretch_width", styles=SHRINKS)
         self.status = pn.pane.Markdown(sizing_mode="stretch_width")
         # Readouts that change on every frame get a fixed height: a new text redraws only itself.
         self.counter = pn.pane.Markdown(sizing_mode="stretch_width", height=50)
@@ -57,10 +61,10 @@ class CurveView:
 
         self.fit_figure = self._fit_figure()
         self.loss_figure = self._loss_figure()
-        watch = lesson.param.watch
-        watch(unlocked(self._on_frame), ["fit_frame"])
-        watch(unlocked(self._on_status), ["fit_status"])
-        watch(unlocked(self._on_data), ["fit_run_number"])
+        watch = self.curve.param.watch
+        watch(unlocked(self._on_frame), ["frame"])
+        watch(unlocked(self._on_status), ["status"])
+        watch(unlocked(self._on_data), ["run_number"])
         for update in (self._on_data, self._on_frame, self._on_status):
             update()
         self.layout = self._layout()
@@ -68,7 +72,7 @@ class CurveView:
     # ---- charts --------------------------------------------------------------------------
 
     def _fit_figure(self) -> Any:
-        fig = plain_figure(f"The network's answer (click to add a point, up to {MAX_POINTS})", "x", "y",
+        fig = plain_figure(words.fit_title(MAX_POINTS), "x", "y",
                            height=FIT_HEIGHT, x_range=Range1d(-X_LIMIT - 0.05, X_LIMIT + 0.05),
                            y_range=Range1d(-Y_LIMIT - 0.1, Y_LIMIT + 0.1))
         fig.multi_line("xs", "ys", source=self.parts_source, color="colour", line_width=1.2, alpha=0.7,
@@ -86,7 +90,7 @@ class CurveView:
 
     def _loss_figure(self) -> Any:
         # Ranges set by hand: an auto-ranging axis would lay the chart out again on every frame.
-        fig = plain_figure("Mean squared error while training (log scale)", "epoch", "error", height=200,
+        fig = plain_figure(words.FIT_LOSS_TITLE, "epoch", "error", height=200,
                            y_axis_type="log", x_range=Range1d(0, 10), y_range=Range1d(LOWEST_LOSS, 1))
         fig.line("epoch", "loss", source=self.loss_source, color=ACCENT, line_width=2)
         return fig
@@ -94,15 +98,14 @@ class CurveView:
     # ---- reactions to the lesson ---------------------------------------------------------
 
     def _on_frame(self, *_: Any) -> None:
-        frame = self.lesson.fit_frame
+        frame = self.curve.frame
         self.output_source.data = {"x": frame.x, "y": frame.output}
         parts = frame.contributions if frame.contributions is not None else frame.x[:, None][:, :0]
         units = parts.shape[1]
         self.parts_source.data = {"xs": [frame.x] * units, "ys": list(parts.T),
                                   "colour": [LABEL_COLOURS[j % len(LABEL_COLOURS)] for j in range(units)]}
         self.kink_source.data = {"x": [x for x, _ in frame.kinks], "y": [y for _, y in frame.kinks]}
-        curve = self.lesson.fit_loss_curve()
-        shown = [row for row in curve if row[1] is not None and row[1] > 0]
+        shown = [row for row in self.curve.loss_curve() if row[1] is not None and row[1] > 0]
         self.loss_source.data = {"epoch": [row[0] for row in shown], "loss": [row[1] for row in shown]}
         top = nice_ceiling(max((row[1] for row in shown), default=1))
         end = nice_ceiling(max(frame.epoch, 10))
@@ -111,29 +114,25 @@ class CurveView:
         if (y_range.start, y_range.end, x_range.end) != (low, top, end):
             y_range.update(start=low, end=top)
             x_range.end = end
-        pieces = "" if frame.breakpoints is None else (
-            f" · **{frame.breakpoints + 1}** straight piece{'s' if frame.breakpoints else ''}")
-        if self.lesson.fit_status == "training":
-            self.status.object = self.lesson.fit_message()  # its epoch and error, as they stand
-        self.counter.object = (f"Epoch **{frame.epoch:,}** · mean squared error "
-                               f"**{format_number(frame.loss)}**{pieces}")
+        if self.curve.status == "training":
+            self.status.object = self.curve.message()  # its epoch and error, as they stand
+        self.counter.object = words.fit_counter(frame.epoch, frame.loss, frame.breakpoints)
 
     def _on_data(self, *_: Any) -> None:
-        data = self.lesson.fit_run.data
+        data = self.curve.current_run.data
         self.data_source.data = {"x": data.x[:, 0], "y": data.y}
         self.explanation.object = self._words()
 
     def _words(self) -> str:
-        warning = self.lesson.fit_size_warning()
-        return self.lesson.fit_explanation() + (f"\n\n**{warning}**" if warning else "")
+        warning = self.curve.training_run.warning()
+        return self.curve.explanation() + (f"\n\n**{warning}**" if warning else "")
 
     def _on_status(self, *_: Any) -> None:
-        lesson, status = self.lesson, self.lesson.fit_status
+        status = self.curve.status
         self.status.styles = status_styles(status)
-        self.status.object = lesson.fit_message()
+        self.status.object = self.curve.message()
         training = status == "training"
-        for name, widget in self.knobs.items():
-            widget.disabled = training and name not in FIT_LIVE
+        show_locks(self.knobs, self.curve.locked())
         for widget in (self.step_button, self.reset_button, self.clear_button):
             widget.disabled = training
         self.train_button.disabled = training or status == "diverged"
@@ -143,7 +142,7 @@ class CurveView:
 
     def _clicked(self, event: Tap) -> None:
         if event.x is not None and event.y is not None:
-            self.lesson.add_fit_point(event.x, event.y)
+            self.curve.add_point(event.x, event.y)
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -153,11 +152,10 @@ class CurveView:
         run_buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.step_button),
                                     margin=(18, 10, 5, 10))
         more_buttons = pn.pane.Bokeh(bk_row(self.reset_button, self.clear_button), margin=(18, 10, 5, 10))
-        controls = pn.Row(run_buttons, more_buttons, k["fit_learning_rate"], k["fit_target"],
-                          k["fit_activation"], k["fit_width"], k["fit_depth"], k["fit_seed"], styles=WRAP,
-                          sizing_mode="stretch_width")
+        controls = pn.Row(run_buttons, more_buttons, k["learning_rate"], k["target"], k["activation"],
+                          k["width"], k["depth"], k["seed"], styles=WRAP, sizing_mode="stretch_width")
         fit = pn.Column(self.counter, self.fit_figure, styles=WRAPPED, sizing_mode="stretch_width")
-        words = pn.Column(self.explanation, self.loss_figure, styles=WRAPPED, sizing_mode="stretch_width")
+        told = pn.Column(self.explanation, self.loss_figure, styles=WRAPPED, sizing_mode="stretch_width")
         return pn.Column(self.prose, controls, self.status,
-                         pn.Row(fit, words, styles=WRAP, sizing_mode="stretch_width"),
+                         pn.Row(fit, told, styles=WRAP, sizing_mode="stretch_width"),
                          sizing_mode="stretch_width", styles=SHRINKS)
