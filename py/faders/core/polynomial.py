@@ -78,3 +78,36 @@ def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def evaluate(fit: PolynomialFit, x: np.ndarray, y: np.ndarray) -> float:
     """Mean squared error of the fit on data (x, y): the train or test error of the lesson."""
     return mean_squared_error(np.asarray(y).reshape(-1), predict(fit, x))
+
+
+def least_squares(design: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """numpy.linalg.lstsq for a whole stack of problems at once: design (k, m, p), targets (k, m).
+
+    Each answer minimises |design · c - targets|², and has the smallest norm when several do. As in
+    lstsq (rcond=None), through the singular value decomposition: singular values below
+    eps · max(m, p) times the largest count as zero. One batched SVD is what makes 200 fits cheap.
+    """
+    u, s, vt = np.linalg.svd(design, full_matrices=False)
+    cutoff = np.finfo(np.float64).eps * max(design.shape[-2:]) * s[..., :1]
+    inverse = np.divide(1.0, s, out=np.zeros_like(s), where=s > cutoff)
+    projected = np.einsum("kmr,km->kr", u, targets) * inverse
+    return np.einsum("krp,kr->kp", vt, projected)
+
+
+def fit_polynomials(x: np.ndarray, y: np.ndarray, degree: int, ridge: float = 0.0) -> np.ndarray:
+    """fit_polynomial on many training sets at once: x and y of shape (k, n), one set a row.
+
+    Returns the coefficients, shape (k, degree + 1). The same penalty rows as fit_polynomial sit
+    under each set's features, so each row is the answer fit_polynomial gives for its set.
+    """
+    if ridge < 0:
+        raise ValueError(f"ridge cannot be negative, got {ridge}")
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 2 or x.shape != y.shape:
+        raise ValueError(f"x and y must both have shape (sets, points), got {x.shape} and {y.shape}")
+    sets = len(x)
+    features = np.vander(x.ravel(), degree + 1, increasing=True).reshape(sets, -1, degree + 1)
+    penalty_rows = np.broadcast_to(np.sqrt(ridge) * np.eye(degree + 1)[1:], (sets, degree, degree + 1))
+    design = np.concatenate([features, penalty_rows], axis=1)
+    targets = np.concatenate([y, np.zeros((sets, degree))], axis=1)
+    return least_squares(design, targets)
