@@ -19,9 +19,10 @@ def test_batched_least_squares_agree_with_numpy_lstsq(degree: int, ridge: float)
     grid = polynomial_features(np.linspace(-1, 1, 50), degree)
     for row, (xs, ys) in zip(coefficients, zip(x, y, strict=True), strict=True):
         expected = fit_polynomial(xs, ys, degree, ridge).coefficients
-        # High powers make huge, cancelling coefficients: compare the curves, to their own size.
+        # High powers make huge, cancelling coefficients (and, past 19, many exact fits): compare the
+        # curves, to their own size.
         scale = np.abs(grid @ expected).max()
-        assert np.allclose(grid @ row, grid @ expected, rtol=0, atol=1e-7 * max(scale, 1))
+        assert np.allclose(grid @ row, grid @ expected, rtol=0, atol=1e-5 * max(scale, 1))
 
 
 def test_least_squares_is_lstsq_on_a_plain_stack() -> None:
