@@ -11,7 +11,7 @@ from faders.core.bias_variance import decompose, error_curve, resample, sweet_sp
 from faders.core.polynomial import fit_polynomial, fit_polynomials, least_squares, polynomial_features
 
 
-@pytest.mark.parametrize(("degree", "ridge"), [(0, 0.0), (3, 0.0), (9, 0.0), (6, 0.5), (25, 0.0)])
+@pytest.mark.parametrize(("degree", "ridge"), [(0, 0.0), (3, 0.0), (9, 0.0), (6, 0.5), (20, 0.0)])
 def test_batched_least_squares_agree_with_numpy_lstsq(degree: int, ridge: float) -> None:
     x, y = training_sets("sine", 20, 0.3, 30, np.random.default_rng(1))
     coefficients = fit_polynomials(x, y, degree, ridge)
@@ -22,7 +22,7 @@ def test_batched_least_squares_agree_with_numpy_lstsq(degree: int, ridge: float)
         # High powers make huge, cancelling coefficients (and, past 19, many exact fits): compare the
         # curves, to their own size.
         scale = np.abs(grid @ expected).max()
-        assert np.allclose(grid @ row, grid @ expected, rtol=0, atol=1e-5 * max(scale, 1))
+        assert np.allclose(grid @ row, grid @ expected, rtol=0, atol=1e-7 * max(scale, 1))
 
 
 def test_least_squares_is_lstsq_on_a_plain_stack() -> None:
@@ -40,12 +40,12 @@ def test_an_underdetermined_stack_gets_lstsqs_smallest_norm_answer() -> None:
         assert np.allclose(c, np.linalg.lstsq(a, b, rcond=None)[0], rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("n", [2, 5, 12])
+@pytest.mark.parametrize("n", [2, 5, 12, 20])
 def test_degree_n_minus_one_or_more_gives_training_error_zero(n: int) -> None:
     train = datasets.regression_1d("sine", n, 0.3, 4)
     for degree in (n - 1, n, n + 3):
         fit = fit_polynomial(train.x, train.y, degree)
-        assert np.mean((polynomial_features(train.x, degree) @ fit.coefficients - train.y) ** 2) < 1e-20
+        assert np.mean((polynomial_features(train.x, degree) @ fit.coefficients - train.y) ** 2) < 1e-12
         x, y = training_sets("sine", n, 0.3, 10, np.random.default_rng(n))
         fitted = np.einsum("kp,knp->kn", fit_polynomials(x, y, degree),
                            polynomial_features(x.ravel(), degree).reshape(10, n, degree + 1))
