@@ -40,10 +40,12 @@ def test_an_underdetermined_stack_gets_lstsqs_smallest_norm_answer() -> None:
         assert np.allclose(c, np.linalg.lstsq(a, b, rcond=None)[0], rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("n", [2, 5, 12, 20])
+# Up to a dozen random points: beyond, two points drawn close together can make the exact curve's
+# coefficients too large for float64, and the fit (lstsq's too) only nearly passes through them.
+@pytest.mark.parametrize("n", [2, 5, 12])
 def test_degree_n_minus_one_or_more_gives_training_error_zero(n: int) -> None:
     train = datasets.regression_1d("sine", n, 0.3, 4)
-    for degree in (n - 1, n, n + 3):
+    for degree in sorted({n - 1, n, min(n + 3, 20)}):  # up to the lesson's largest degree
         fit = fit_polynomial(train.x, train.y, degree)
         assert np.mean((polynomial_features(train.x, degree) @ fit.coefficients - train.y) ** 2) < 1e-12
         x, y = training_sets("sine", n, 0.3, 10, np.random.default_rng(n))
