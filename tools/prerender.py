@@ -11,6 +11,7 @@ from faders.core import playground
 from faders.core import softmax as sm
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons import readable
+from faders.lessons.bias_variance import preview as bias_variance_preview
 from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import GpusLesson, benchmark_sizes
 from faders.lessons.kit.formatting import format_number, format_probability
@@ -127,4 +128,5 @@ def network_preview() -> str:
 
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview, "scale": scale_preview,
-            "gpus": gpus_preview, "network": network_preview}
+            "gpus": gpus_preview, "network": network_preview,
+            "bias-variance": bias_variance_preview.picture}
