@@ -51,7 +51,7 @@ def decompose(predictions: np.ndarray, truth: np.ndarray, noise_std: float,
     errors = np.mean((predictions - noisy_targets) ** 2, axis=1)  # one test error per training set
     spread = float(errors.std(ddof=1)) if len(errors) > 1 else 0.0
     return Decomposition(bias_squared, variance, noise_std**2, float(errors.mean()),
-                         spread / np.sqrt(len(errors)))
+                         spread / float(np.sqrt(len(errors))))
 
 
 def training_sets(target: str, n: int, noise: float, sets: int,
