@@ -3,7 +3,6 @@ function per lesson, each printing its own rows."""
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Callable
 
@@ -56,9 +55,9 @@ def bias_variance_speed(browser, base_url: str, print_rows: Callable) -> None:  
     context = browser.new_context()
     page = context.new_page()
     start_pyodide(page, base_url, ["numpy", "faders"])
-    resample_core = json.loads(run_python(page, RESAMPLE_PYTHON))
+    resample_core = run_python(page, RESAMPLE_PYTHON)
     context.close()
-    print(f"\nLesson `bias-variance`, defaults (20 points, degree 0 to 20), Pyodide in headless Chromium")
+    print("\nLesson `bias-variance`, defaults (20 points, degree 0 to 20), Pyodide in headless Chromium")
     print_rows([
         ("degree drag: one step, drawn (median)", f"{statistics.median(drag):.0f} ms", "≤ 100 ms"),
         ("degree drag: one step, drawn (slowest)", f"{max(drag):.0f} ms", ""),

@@ -58,7 +58,8 @@ def test_the_parts_add_up_exactly_to_the_squared_distance_from_the_truth() -> No
     rng = np.random.default_rng(5)
     predictions, truth = rng.standard_normal((40, 7)), rng.standard_normal(7)
     parts = decompose(predictions, truth, 0.0, np.broadcast_to(truth, (40, 7)))
-    assert parts.bias_squared + parts.variance == pytest.approx(np.mean((predictions - truth) ** 2), rel=1e-12)
+    distance = np.mean((predictions - truth) ** 2)
+    assert parts.bias_squared + parts.variance == pytest.approx(distance, rel=1e-12)
     assert parts.noise == 0.0 and parts.measured_error == pytest.approx(parts.total, rel=1e-12)
 
 

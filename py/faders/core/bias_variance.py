@@ -62,6 +62,27 @@ def training_sets(target: str, n: int, noise: float, sets: int,
 
 
 @dataclass(frozen=True, eq=False)
+class Resampling:
+    """Many training sets from one truth, and fresh noisy targets at the test inputs to measure
+    against: drawn once, then fitted at any degree (so every degree sees the same sets)."""
+
+    x: np.ndarray  # (sets, n)
+    y: np.ndarray  # (sets, n)
+    test_x: np.ndarray  # (m,)
+    truth: np.ndarray  # (m,): the true function at test_x
+    noisy_targets: np.ndarray  # (sets, m): truth + fresh noise, one row per set
+    noise: float
+
+
+def draw_resampling(target: str, n: int, noise: float, test_x: np.ndarray, sets: int,
+                    rng: np.random.Generator) -> Resampling:
+    """`sets` training sets of n points, and fresh noisy targets at `test_x` for each."""
+    x, y = training_sets(target, n, noise, sets, rng)
+    truth = TARGETS_1D[target](test_x)
+    return Resampling(x, y, test_x, truth, truth + noise * rng.standard_normal((sets, len(test_x))), noise)
+
+
+@dataclass(frozen=True, eq=False)
 class Resampled:
     """Many fits of one degree, each on its own training set, and what they say together."""
 
@@ -69,16 +90,18 @@ class Resampled:
     decomposition: Decomposition
 
 
+def refit(sets: Resampling, degree: int, ridge: float) -> Resampled:
+    """Fit a polynomial of `degree` to every training set (all at once) and split their error at the
+    test inputs into bias², variance and noise."""
+    coefficients = fit_polynomials(sets.x, sets.y, degree, ridge)
+    predictions = coefficients @ polynomial_features(sets.test_x, degree).T
+    return Resampled(coefficients, decompose(predictions, sets.truth, sets.noise, sets.noisy_targets))
+
+
 def resample(target: str, n: int, noise: float, degree: int, ridge: float, test_x: np.ndarray,
              sets: int, rng: np.random.Generator) -> Resampled:
-    """Draw `sets` training sets, fit a polynomial of `degree` to each (all at once), and split
-    their error at the test inputs `test_x` into bias², variance and noise."""
-    x, y = training_sets(target, n, noise, sets, rng)
-    coefficients = fit_polynomials(x, y, degree, ridge)
-    predictions = coefficients @ polynomial_features(test_x, degree).T
-    truth = TARGETS_1D[target](test_x)
-    noisy_targets = truth + noise * rng.standard_normal((sets, len(test_x)))
-    return Resampled(coefficients, decompose(predictions, truth, noise, noisy_targets))
+    """Draw `sets` training sets, fit a polynomial of `degree` to each, and split their error."""
+    return refit(draw_resampling(target, n, noise, test_x, sets, rng), degree, ridge)
 
 
 def error_curve(train: Dataset, test: Dataset, degrees: range,

@@ -108,13 +108,17 @@ class BiasVarianceLesson(Lesson):
         return self._cached("fit", (*self._data_key(), self.penalty, self.degree),
                             lambda: fit_polynomial(train.x, train.y, self.degree, self.penalty))
 
-    def resampled(self) -> bv.Resampled:
-        """`fits` fresh training sets of the same size and truth, each fitted at the current degree."""
+    def resampling(self) -> bv.Resampling:
+        """`fits` fresh training sets of the same size and truth (drawn once for every degree)."""
         _, test = self.data()
-        key = (*self._data_key(), self.penalty, self.degree, self.fits, self.draw)
-        rng = np.random.default_rng((self.seed, 2, self.draw))
-        return self._cached("resampled", key, lambda: bv.resample(
-            self.truth, self.points, self.noise, self.degree, self.penalty, test.x[:, 0], self.fits, rng))
+        return self._cached("sets", (*self._data_key(), self.fits, self.draw), lambda: bv.draw_resampling(
+            self.truth, self.points, self.noise, test.x[:, 0], self.fits,
+            np.random.default_rng((self.seed, 2, self.draw))))
+
+    def resampled(self) -> bv.Resampled:
+        """Each resampled training set fitted at the current degree."""
+        key = (*self._data_key(), self.fits, self.draw, self.penalty, self.degree)
+        return self._cached("resampled", key, lambda: bv.refit(self.resampling(), self.degree, self.penalty))
 
     def fit_curve(self) -> np.ndarray:
         """The current fit along GRID."""
@@ -155,7 +159,7 @@ class BiasVarianceLesson(Lesson):
     def verdict(self) -> str:
         """Where the current degree stands on the U."""
         train, test = self.data()
-        train_errors, test_errors = self.error_curve()
+        _, test_errors = self.error_curve()
         best = bv.sweet_spot(test_errors, DEGREES)
         return words.verdict(self.degree, best, evaluate(self.fit(), train.x, train.y),
                              evaluate(self.fit(), test.x, test.y), float(test_errors.min()),
