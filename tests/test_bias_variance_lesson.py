@@ -6,20 +6,36 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
+import panel as pn
 import pytest
 
 from faders.core import bias_variance as bv
 from faders.core.datasets import regression_1d
 from faders.core.polynomial import evaluate, fit_polynomial
-from faders.lessons.bias_variance import BiasVarianceLesson
+from faders.lessons.bias_variance import BiasVarianceLesson, words
 from faders.lessons.bias_variance.state import DEGREES, GRID, TEST_POINTS, network_link
-from faders.lessons.bias_variance.view import BiasVarianceView
+from faders.lessons.kit.charts import figures
 from faders.lessons.kit.formatting import format_number
 from faders.lessons.network import NetworkLesson
 from tests.helpers import run
 
 SETTINGS = {"truth": "step", "n": "30", "noise": "0.2", "seed": "7", "degree": "6", "ridge": "1",
             "lam": "0.001", "fits": "60", "draw": "3"}
+
+
+class Page:
+    """The lesson's page as a reader sees it: the words of its text panes and its charts' data."""
+
+    def __init__(self, lesson: BiasVarianceLesson) -> None:
+        self.layout = lesson.view()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(pane.object for pane in self.layout.select(pn.pane.Markdown))
+
+    def data(self, title: str, column: str, renderer: int = 0) -> list:
+        fig = next(fig for fig in figures(self.layout) if fig.title.text == title)
+        return list(fig.renderers[renderer].data_source.data[column])
 
 
 def expected(truth: str, n: int, noise: float, seed: int, degree: int, ridge: float, fits: int,
@@ -57,30 +73,30 @@ def test_every_number_shown_is_the_cores(settings: dict[str, str]) -> None:
     assert np.allclose(results["resampled"]["average_curve"], average, rtol=1e-12, atol=1e-12)
 
     # The page shows those same numbers, in its words and in its charts.
-    view = BiasVarianceView(lesson)
-    for number in (results["train_error"], results["test_error"], min(results["test_errors"])):
-        assert format_number(number) in view.errors.object
-    for number in (parts.bias_squared, parts.variance, parts.noise, parts.total, parts.measured_error,
+    page = Page(lesson)
+    for number in (results["train_error"], results["test_error"], min(results["test_errors"]),
+                   parts.bias_squared, parts.variance, parts.noise, parts.total, parts.measured_error,
                    2 * parts.sampling_error):
-        assert format_number(number) in view.parts.object
-    assert view.train_source.data["y"].tolist() == want["train"].y.tolist()
-    assert view.parts_source.data["value"][:3] == pytest.approx(
+        assert format_number(number) in page.text
+    assert results["verdict"] in page.text
+    assert page.data(words.FIT_TITLE, "y", 1) == want["train"].y.tolist()
+    assert page.data(words.PARTS_TITLE, "value")[:3] == pytest.approx(
         [max(v, 1e-5) for v in (parts.bias_squared, parts.variance, parts.noise)], rel=1e-15)
-    assert view.curve_source.data["test"] == pytest.approx(np.clip(want["test_errors"], 1e-4, 1e4).tolist())
-    assert view.best_source.data["degree"] == [results["sweet_spot"]]
-    assert view.verdict.object == results["verdict"]
+    assert page.data(words.CURVE_TITLE, "test", 1) == pytest.approx(
+        np.clip(want["test_errors"], 1e-4, 1e4).tolist())
+    assert page.data(words.CURVE_TITLE, "degree", 2) == [results["sweet_spot"]]
 
 
 def test_turning_the_degree_redraws_the_page() -> None:
     lesson = BiasVarianceLesson()
-    view = BiasVarianceView(lesson)
+    page = Page(lesson)
     lesson.degree = 12
     results = lesson.results()
-    assert view.current_source.data["degree"] == [12, 12]
-    assert format_number(results["variance"]) in view.parts.object
-    assert "Overfitting" in view.verdict.object
+    assert page.data(words.CURVE_TITLE, "degree", 3) == [12, 12]
+    assert format_number(results["variance"]) in page.text
+    assert "Overfitting" in page.text
     lesson.degree = 0
-    assert "Underfitting" in view.verdict.object
+    assert "Underfitting" in page.text
 
 
 def test_a_degree_as_large_as_the_data_hits_every_training_point() -> None:
