@@ -93,3 +93,19 @@ def test_scale_lesson_under_panel_serve(browser: Browser, panel_server: str) -> 
     expect(refusal).to_be_visible(timeout=30_000)
     expect(width).to_have_value("4096")
     context.close()
+
+
+def test_bias_variance_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.bias_variance import BiasVarianceLesson
+    from faders.lessons.kit.formatting import format_number
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=bias-variance&degree=9&lam=0")
+    expect(page.get_by_text("Ignored lam='0'")).to_be_visible(timeout=30_000)
+    results = BiasVarianceLesson(degree=9).results()
+    expect(page.get_by_text(format_number(results["test_error"])).first).to_be_visible()
+    page.get_by_role("button", name="Resample").click()
+    resampled = BiasVarianceLesson(degree=9, draw=1).results()
+    expect(page.get_by_text(format_number(resampled["variance"])).first).to_be_visible(timeout=30_000)
+    context.close()
