@@ -28,6 +28,11 @@ PACKAGES = sorted(set(LESSON_CLASSES) - NOT_YET_PACKAGES)
 PACKAGE_MODULES = ("state", "view", "words", "preview")
 
 
+def package(slug: str) -> str:
+    """The package name of a lesson: its slug as a Python name ("bias-variance" -> bias_variance)."""
+    return slug.replace("-", "_")
+
+
 def python_files() -> list[Path]:
     """Every Python file of the project: the package, the tools, the tests, the build script."""
     files = [ROOT / "build.py"]
@@ -60,7 +65,7 @@ def lesson_of(module: str) -> str | None:
     parts = module.split(".")
     if parts[:2] != ["faders", "lessons"] or len(parts) < 3 or parts[2] == "kit":
         return None
-    return parts[2].removesuffix("_view")
+    return parts[2].removesuffix("_view").replace("_", "-")
 
 
 def parameter_of(cls: type[param.Parameterized], name: str) -> param.Parameter:
@@ -74,32 +79,32 @@ def parameter_of(cls: type[param.Parameterized], name: str) -> param.Parameter:
 def test_converted_lessons_are_packages_and_the_others_are_listed() -> None:
     assert PACKAGES, "no lesson is a package yet"
     for slug in LESSON_CLASSES:
-        is_package = (LESSONS_DIR / slug / "__init__.py").exists()
+        is_package = (LESSONS_DIR / package(slug) / "__init__.py").exists()
         assert is_package == (slug not in NOT_YET_PACKAGES), slug
 
 
 @pytest.mark.parametrize("slug", PACKAGES)
 def test_a_lesson_package_holds_state_view_words_and_preview(slug: str) -> None:
     for name in PACKAGE_MODULES:
-        assert (LESSONS_DIR / slug / f"{name}.py").exists(), f"{slug}/{name}.py"
-    assert lesson_class(slug).__module__ == f"faders.lessons.{slug}.state"
-    assert callable(importlib.import_module(f"faders.lessons.{slug}.preview").picture)
+        assert (LESSONS_DIR / package(slug) / f"{name}.py").exists(), f"{slug}/{name}.py"
+    assert lesson_class(slug).__module__ == f"faders.lessons.{package(slug)}.state"
+    assert callable(importlib.import_module(f"faders.lessons.{package(slug)}.preview").picture)
 
 
 @pytest.mark.parametrize("slug", PACKAGES)
 def test_no_lesson_package_imports_another_lesson(slug: str) -> None:
-    for path in sorted((LESSONS_DIR / slug).rglob("*.py")):
+    for path in sorted((LESSONS_DIR / package(slug)).rglob("*.py")):
         others = {lesson_of(module) for module in imported_modules(path)} - {None, slug}
         assert not others, f"{path.relative_to(ROOT)} imports lesson(s) {sorted(others)}"
 
 
 @pytest.mark.parametrize("slug", PACKAGES)
 def test_imports_run_one_way_view_then_state_then_kit(slug: str) -> None:
-    own = f"faders.lessons.{slug}"
+    own = f"faders.lessons.{package(slug)}"
     below = {"state": {"view", "preview"}, "words": {"view", "state", "preview"},
              "preview": {"view"}, "__init__": {"view", "preview"}}
     for name, forbidden in below.items():
-        imported = imported_modules(LESSONS_DIR / slug / f"{name}.py")
+        imported = imported_modules(LESSONS_DIR / package(slug) / f"{name}.py")
         wrong = sorted(m for m in imported if any(m == f"{own}.{f}" for f in forbidden))
         assert not wrong, f"{slug}/{name}.py imports {wrong}"
         ui = sorted(m for m in imported if m.split(".")[0] in ("panel", "bokeh"))
@@ -110,8 +115,9 @@ def test_no_view_is_imported_outside_its_own_package() -> None:
     for path in python_files():
         for module in imported_modules(path):
             slug = lesson_of(module)
-            if slug in PACKAGES and module == f"faders.lessons.{slug}.view":
-                assert path.is_relative_to(LESSONS_DIR / slug), f"{path.relative_to(ROOT)} imports {module}"
+            if slug in PACKAGES and module == f"faders.lessons.{package(slug)}.view":
+                assert path.is_relative_to(LESSONS_DIR / package(slug)), \
+                    f"{path.relative_to(ROOT)} imports {module}"
 
 
 @pytest.mark.parametrize("slug", PACKAGES)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from faders.lessons.bias_variance import preview as bias_variance_preview
 from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import preview as gpus_preview
 from faders.lessons.knn import preview as knn_preview
@@ -11,4 +12,5 @@ from faders.lessons.scale import preview as scale_preview
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
             "scale": scale_preview.picture, "gpus": gpus_preview.picture,
-            "network": network_preview.picture, "knn": knn_preview.picture}
+            "network": network_preview.picture, "knn": knn_preview.picture,
+            "bias-variance": bias_variance_preview.picture}

@@ -80,6 +80,8 @@ WALKS = {
     "scale": Walk("Utilisation", ["ArrowRight"] * 5, "(s) => s.settings.util !== '0.4'"),
     "logits": Walk("Temperature T", ["ArrowRight"] * 5, "(s) => s.results.temperature > 1",
                    "Draw", "(s) => s.results.draw_log.length > 0", ["Most likely: cat"]),
+    "bias-variance": Walk("Polynomial degree", ["ArrowRight"] * 2, "(s) => s.settings.degree === '5'",
+                          "Resample", "(s) => s.settings.draw === '1'", ["Degree 5"]),
     "gpus": Walk("Epochs", ["ArrowLeft"] * 2, "(s) => s.settings.epochs === '1'",
                  "Train", "(s) => s.results.status !== 'idle' && s.results.status !== 'training'"),
 }

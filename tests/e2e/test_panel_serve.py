@@ -108,4 +108,19 @@ def test_knn_lesson_under_panel_serve(browser: Browser, panel_server: str) -> No
     expect(page.get_by_role("table")).to_contain_text(f"{100 * test_accuracy:.0f}%")
     page.get_by_role("checkbox").check()  # the one checkbox: throw the training data away
     expect(page.get_by_text("kNN cannot answer").first).to_be_visible(timeout=30_000)
+
+
+def test_bias_variance_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.bias_variance import BiasVarianceLesson
+    from faders.lessons.kit.formatting import format_number
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=bias-variance&degree=9&lam=0")
+    expect(page.get_by_text("Ignored lam='0'")).to_be_visible(timeout=30_000)
+    results = BiasVarianceLesson(degree=9).results()
+    expect(page.get_by_text(format_number(results["test_error"])).first).to_be_visible()
+    page.get_by_role("button", name="Resample").click()
+    resampled = BiasVarianceLesson(degree=9, draw=1).results()
+    expect(page.get_by_text(format_number(resampled["variance"])).first).to_be_visible(timeout=30_000)
     context.close()

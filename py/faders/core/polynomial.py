@@ -78,3 +78,50 @@ def mean_squared_error(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def evaluate(fit: PolynomialFit, x: np.ndarray, y: np.ndarray) -> float:
     """Mean squared error of the fit on data (x, y): the train or test error of the lesson."""
     return mean_squared_error(np.asarray(y).reshape(-1), predict(fit, x))
+
+
+def least_squares(design: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """numpy.linalg.lstsq for a whole stack of problems at once: design (k, m, p), targets (k, m).
+
+    Each answer minimises |design · c - targets|², and has the smallest norm when several do.
+    Well-posed problems are solved by one batched QR (design = QR, then R c = Qᵀ targets), which
+    costs a fraction of an SVD; any whose R has a near-zero diagonal (fewer independent rows than
+    unknowns) go through the SVD as lstsq does (rcond=None): singular values below
+    eps · max(m, p) times the largest count as zero.
+    """
+    rows, unknowns = design.shape[-2:]
+    answers = np.empty((*design.shape[:-2], unknowns))
+    ill = np.ones(len(design), dtype=bool)
+    if rows >= unknowns:
+        q, r = np.linalg.qr(design)
+        diagonal = np.abs(np.diagonal(r, axis1=-2, axis2=-1))
+        ill = diagonal.min(axis=-1) <= 1e-8 * diagonal.max(axis=-1)
+        if not ill.all():
+            projected = np.einsum("kmp,km->kp", q[~ill], targets[~ill])
+            answers[~ill] = np.linalg.solve(r[~ill], projected[..., None])[..., 0]
+    if ill.any():
+        u, s, vt = np.linalg.svd(design[ill], full_matrices=False)
+        cutoff = np.finfo(np.float64).eps * max(rows, unknowns) * s[..., :1]
+        inverse = np.divide(1.0, s, out=np.zeros_like(s), where=s > cutoff)
+        projected = np.einsum("kmr,km->kr", u, targets[ill]) * inverse
+        answers[ill] = np.einsum("krp,kr->kp", vt, projected)
+    return answers
+
+
+def fit_polynomials(x: np.ndarray, y: np.ndarray, degree: int, ridge: float = 0.0) -> np.ndarray:
+    """fit_polynomial on many training sets at once: x and y of shape (k, n), one set a row.
+
+    Returns the coefficients, shape (k, degree + 1). The same penalty rows as fit_polynomial sit
+    under each set's features, so each row is the answer fit_polynomial gives for its set.
+    """
+    if ridge < 0:
+        raise ValueError(f"ridge cannot be negative, got {ridge}")
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    if x.ndim != 2 or x.shape != y.shape:
+        raise ValueError(f"x and y must both have shape (sets, points), got {x.shape} and {y.shape}")
+    sets = len(x)
+    features = np.vander(x.ravel(), degree + 1, increasing=True).reshape(sets, -1, degree + 1)
+    penalty_rows = np.broadcast_to(np.sqrt(ridge) * np.eye(degree + 1)[1:], (sets, degree, degree + 1))
+    design = np.concatenate([features, penalty_rows], axis=1)
+    targets = np.concatenate([y, np.zeros((sets, degree))], axis=1)
+    return least_squares(design, targets)

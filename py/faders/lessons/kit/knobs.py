@@ -50,6 +50,8 @@ class Knob:
     widget: str = ""
     # More options of its widget (e.g. format="0.00"); layout (width, margin) is the view's to give.
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Why its bounds are what they are, said when a value from outside falls beyond them.
+    bounds_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.widget and self.widget not in WIDGET_KINDS:
@@ -59,10 +61,11 @@ class Knob:
 def knob[P: param.Parameter](parameter: P, *, key: str, label: str, live: bool = False,
                              restarts: bool = False, lock_reason: str = "",
                              locked_in: Mapping[str, str] | None = None, widget: str = "",
-                             **options: Any) -> P:
+                             bounds_reason: str = "", **options: Any) -> P:
     """`parameter` declared as a knob: it gets its label, and its Knob rides in its metadata."""
     parameter.label = label
-    spec = Knob(key, label, live, restarts, lock_reason, dict(locked_in or {}), widget, options)
+    spec = Knob(key, label, live, restarts, lock_reason, dict(locked_in or {}), widget, options,
+                bounds_reason)
     parameter.metadata = {**(parameter.metadata or {}), KNOB: spec}
     return parameter
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import param
 from param.parameterized import Undefined
 
-from faders.lessons.kit.knobs import owner_of
+from faders.lessons.kit.knobs import knob_of, owner_of
 from faders.lessons.kit.safe_text import quote
 
 # Keys the page itself reads; they are not lesson knobs and need no notice.
@@ -221,7 +221,9 @@ def parse_value(parameter: param.Parameter, raw: object) -> object:
             raise ValueError(f"is not one of {choices}")
         return next(o for o in parameter.objects if str(o) == text)
     if isinstance(parameter, param.Number):
-        return parse_number(text, parameter.bounds, whole=isinstance(parameter, param.Integer))
+        spec = knob_of(parameter)
+        return parse_number(text, parameter.bounds, whole=isinstance(parameter, param.Integer),
+                            reason=spec.bounds_reason if spec is not None else "")
     raise ValueError("cannot be set from outside")
 
 
