@@ -1,7 +1,13 @@
 """Memory of a lesson's tab over a long run: the renderer process (the page and its Python worker,
 whose WebAssembly heap lives there too) when the lesson is ready, then every few seconds while the
 network playground trains 8,8,8 on the spiral for three minutes, and the growth per minute (the
-slope of a straight line fitted to the samples)."""
+slope of a straight line fitted to the samples).
+
+Starting to train takes the tab to its working size within seconds (the JavaScript heap grows to
+suit ten redraws a second; the run's buffers are made): that step is reported on its own, and the
+growth that must stay small is the slope after it, over the rest of the run. A tab that leaks keeps
+climbing there; one that does not stays flat whatever the run's length. The slope over the whole
+run, step included, is printed beside it."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from tools.waiting import wait_until
 LONG_RUN = "lessons/network.html?dataset=spiral&hidden=8,8,8"
 RUN_SECONDS = 180
 SAMPLE_SECONDS = 10
+WARM_UP_SECONDS = 30  # the step to the working size is over by then (it takes about 15 s here)
 TARGET_MB_PER_MINUTE = 5.0
 
 
@@ -58,7 +65,9 @@ def long_run_memory(browser, base_url: str) -> dict[str, float]:  # type: ignore
         time.sleep(SAMPLE_SECONDS)
     epochs = page.evaluate("faders.run('stop')")["results"]["epoch"]
     context.close()
-    return {"ready_mb": at_ready, "end_mb": samples[-1][1], "slope": slope_per_minute(samples),
+    settled = [(t, mb) for t, mb in samples if t >= WARM_UP_SECONDS]
+    return {"ready_mb": at_ready, "warm_mb": settled[0][1], "end_mb": samples[-1][1],
+            "slope": slope_per_minute(settled), "slope_whole": slope_per_minute(samples),
             "epochs": epochs}
 
 
@@ -66,6 +75,8 @@ def print_memory(figures: dict[str, float], print_rows) -> None:  # type: ignore
     print(f"\nMemory of the lesson's tab (renderer process, PSS), network 8,8,8 on spiral trained for "
           f"{RUN_SECONDS // 60} minutes ({figures['epochs']:,} epochs), sampled every {SAMPLE_SECONDS} s")
     print_rows([("when ready", f"{figures['ready_mb']:.0f} MB", ""),
+                (f"after {WARM_UP_SECONDS} s of training", f"{figures['warm_mb']:.0f} MB", ""),
                 ("at the end of the run", f"{figures['end_mb']:.0f} MB", ""),
-                ("growth while training", f"{figures['slope']:.1f} MB/min",
-                 f"≤ {TARGET_MB_PER_MINUTE:g} MB/min")])
+                (f"growth after the first {WARM_UP_SECONDS} s", f"{figures['slope']:.1f} MB/min",
+                 f"≤ {TARGET_MB_PER_MINUTE:g} MB/min"),
+                ("growth over the whole run", f"{figures['slope_whole']:.1f} MB/min", "")])

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from faders.lessons.knn import KnnLesson
 from tests.e2e.conftest import Guarded, canvas_boxes, live, open_lesson, snapshot, until
-from tools.waiting import settled
+from tools.waiting import settled, wait_until
 
 SETTINGS = {"data": "xor", "n": "160", "noise": "0.1", "seed": "7", "k": "9", "qx": "-2.5", "qy": "3",
             "forget": "0"}
@@ -77,7 +77,7 @@ def test_a_click_on_the_map_shows_that_point_s_neighbours(page: Page) -> None:
         .to_be_visible()
     expect(live(page).get_by_text(f"vote {one} for blue, {zero} for orange")).to_be_visible()
     # The clicked point is in the link, so the link asks the same question again.
-    assert f"qx={settings['qx']}" in page.evaluate("location.search")
+    wait_until(page, "(query) => location.search.includes(query)", f"qx={settings['qx']}")
 
 
 def test_k_too_large_is_refused_with_a_notice(page: Page) -> None:
