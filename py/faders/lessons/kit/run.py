@@ -155,3 +155,23 @@ class TrainingRun:
             return
         self.status = "stopped" if one_epoch() else "diverged"
         publish()
+
+
+class EpochActions:
+    """Stop, Step and Reset for a lesson or a part that trains epoch by epoch: mixed into a class that
+    has a `training_run`, `_one_epoch()` (False once the loss diverged), `_publish()` (the frame the
+    page draws) and `restart()` (the run from epoch 0)."""
+
+    training_run: TrainingRun
+
+    async def do_stop(self) -> None:
+        self.training_run.stop()
+
+    async def do_step(self) -> None:
+        """One epoch, then a redraw."""
+        self.training_run.step(self._one_epoch, self._publish)  # type: ignore[attr-defined]
+
+    async def do_reset(self) -> None:
+        """Back to epoch 0 with fresh weights (the same seed gives the same ones)."""
+        await self.training_run.halt()
+        self.restart()  # type: ignore[attr-defined]

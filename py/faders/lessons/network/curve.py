@@ -25,7 +25,7 @@ from faders.core.curve import POINTS, TARGETS, X_LIMIT, Y_LIMIT
 from faders.lessons.kit.history import LossHistory
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Part
-from faders.lessons.kit.run import TrainingRun
+from faders.lessons.kit.run import EpochActions, TrainingRun
 from faders.lessons.kit.urlstate import PointList
 from faders.lessons.network import words
 
@@ -52,7 +52,7 @@ class FitFrame:
     breakpoints: int | None  # where a network of ReLUs bends inside [-1, 1]; None for other activations
 
 
-class CurveFit(Part):
+class CurveFit(EpochActions, Part):
     """Part 1 of lesson `network`: an MLP fits a 1-D target or the reader's own points."""
 
     # Its actions, each run by the lesson as fit_<action> (fit_train, fit_stop…).
@@ -225,18 +225,6 @@ class CurveFit(Part):
         outcome, _ = await self.training_run.train(
             self._one_epoch, lambda: 0 < self.stop_epoch <= self.epoch, self._publish, FRAME_SECONDS)
         self.training_run.end(outcome)
-
-    async def do_stop(self) -> None:
-        self.training_run.stop()
-
-    async def do_step(self) -> None:
-        """One epoch, then a redraw."""
-        self.training_run.step(self._one_epoch, self._publish)
-
-    async def do_reset(self) -> None:
-        """Back to epoch 0 with fresh weights (the same seed gives the same ones)."""
-        await self.training_run.halt()
-        self.restart()
 
     async def do_clear_points(self) -> None:
         """Forget the reader's points; the target goes back to the sine."""

@@ -26,7 +26,7 @@ from faders.core.regularization import REGULARIZERS
 from faders.lessons.kit.history import LossHistory
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
-from faders.lessons.kit.run import TrainingRun
+from faders.lessons.kit.run import EpochActions, TrainingRun
 from faders.lessons.kit.urlstate import ChoiceList, IntList, PointList
 from faders.lessons.network import together, words
 from faders.lessons.network.curve import CurveFit, shown
@@ -52,7 +52,7 @@ class Frame:
     maps: playground.Maps | None
 
 
-class NetworkLesson(Lesson):
+class NetworkLesson(EpochActions, Lesson):
     """Part 1 (`curve`, a CurveFit): a network fits a curve. Part 2: a 2-D playground, where a network
     learns to separate or fit points in a square."""
 
@@ -343,18 +343,6 @@ class NetworkLesson(Lesson):
             self.speed = {"epochs_per_second": (self.epoch - first_epoch) / seconds,
                           "redraws_per_second": frames / seconds}
         self.training_run.end(outcome)
-
-    async def do_stop(self) -> None:
-        self.training_run.stop()
-
-    async def do_step(self) -> None:
-        """One epoch, then a redraw."""
-        self.training_run.step(self._one_epoch, self._publish)
-
-    async def do_reset(self) -> None:
-        """Back to epoch 0 with fresh weights (the same seed gives the same ones)."""
-        await self.training_run.halt()
-        self.restart()
 
     async def do_add_layer(self) -> None:
         if len(self.hidden) < MAX_LAYERS:
