@@ -80,6 +80,14 @@ class BiasVarianceLesson(Lesson):
             self._cache[name] = kept
         return kept[1]
 
+    def _per_degree(self, name: str, key: tuple, compute: Any) -> Any:
+        """compute() once per key and degree: a reader dragging the degree back and forth over the
+        same data meets each fit again, and then it is a lookup."""
+        by_degree = self._cached(name, key, dict)
+        if self.degree not in by_degree:
+            by_degree[self.degree] = compute()
+        return by_degree[self.degree]
+
     # ---- numbers -------------------------------------------------------------------------
 
     @property
@@ -105,8 +113,8 @@ class BiasVarianceLesson(Lesson):
     def fit(self) -> PolynomialFit:
         """The polynomial of the current degree fitted to the current training points."""
         train, _ = self.data()
-        return self._cached("fit", (*self._data_key(), self.penalty, self.degree),
-                            lambda: fit_polynomial(train.x, train.y, self.degree, self.penalty))
+        return self._per_degree("fit", (*self._data_key(), self.penalty),
+                                lambda: fit_polynomial(train.x, train.y, self.degree, self.penalty))
 
     def resampling(self) -> bv.Resampling:
         """`fits` fresh training sets of the same size and truth (drawn once for every degree)."""
@@ -115,10 +123,13 @@ class BiasVarianceLesson(Lesson):
             self.truth, self.points, self.noise, test.x[:, 0], self.fits,
             np.random.default_rng((self.seed, 2, self.draw))))
 
+    def _resampling_key(self) -> tuple:
+        return (*self._data_key(), self.fits, self.draw, self.penalty)
+
     def resampled(self) -> bv.Resampled:
         """Each resampled training set fitted at the current degree."""
-        key = (*self._data_key(), self.fits, self.draw, self.penalty, self.degree)
-        return self._cached("resampled", key, lambda: bv.refit(self.resampling(), self.degree, self.penalty))
+        return self._per_degree("resampled", self._resampling_key(),
+                                lambda: bv.refit(self.resampling(), self.degree, self.penalty))
 
     def fit_curve(self) -> np.ndarray:
         """The current fit along GRID."""
@@ -126,7 +137,8 @@ class BiasVarianceLesson(Lesson):
 
     def resampled_curves(self) -> np.ndarray:
         """Every resampled fit along GRID, one row each."""
-        return self.resampled().coefficients @ polynomial_features(GRID, self.degree).T
+        return self._per_degree("curves", self._resampling_key(), lambda: (
+            self.resampled().coefficients @ polynomial_features(GRID, self.degree).T))
 
     @property
     def exact(self) -> bool:
