@@ -33,6 +33,7 @@ DRAWN_LIMIT = 10.0  # curves are drawn clipped to ±this: far outside the chart,
 ERROR_RANGE = (1e-4, 1e4)  # the error chart's log axis; errors beyond are drawn at its edge
 SMALLEST_BAR = 1e-5
 PART_COLOURS = [MODEL, ACCENT, MUTED, INK, WARNING]
+TWO_LINES, FIVE_LINES = 58, 110  # px: the height of a Markdown paragraph of so many lines, margins included
 
 
 def _shown(values: np.ndarray, low: float, high: float) -> list[float]:
@@ -96,9 +97,11 @@ class BiasVarianceView:
         self.ridge_slider = log_ridge_slider(lesson)
         self.resample_button = action_button(lesson, "Resample", "resample", button_type="primary",
                                              width=110)
-        self.errors = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.verdict = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.parts = pn.pane.Markdown(sizing_mode="stretch_width")
+        # Readouts that change with every knob keep a height that fits their longest text at usual
+        # widths (measured from 390 to 1280 px), so a degree step does not lay out the page again.
+        self.errors = pn.pane.Markdown(sizing_mode="stretch_width", min_height=TWO_LINES)
+        self.verdict = pn.pane.Markdown(sizing_mode="stretch_width", min_height=FIVE_LINES)
+        self.parts = pn.pane.Markdown(sizing_mode="stretch_width", min_height=TWO_LINES)
 
         self.parts_figure = self._parts_figure()
         lesson.param.watch(unlocked(self._redraw), list(knobs(lesson)))
