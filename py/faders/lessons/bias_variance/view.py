@@ -181,8 +181,8 @@ class BiasVarianceView:
         self.verdict.object = results["verdict"]
 
     def _draw_resampled(self, results: dict[str, Any]) -> None:
-        curves = np.clip(self.lesson.resampled_curves(), -DRAWN_LIMIT, DRAWN_LIMIT)
-        shown = curves[:CURVES_DRAWN]
+        # Single precision is plenty for a thin line on screen, and halves what a degree step sends.
+        shown = np.clip(self.lesson.resampled_curves()[:CURVES_DRAWN], -DRAWN_LIMIT, DRAWN_LIMIT).astype(np.float32)
         update(self.many_source, xs=[GRID] * len(shown), ys=list(shown))
         update(self.average_source, x=GRID, y=_shown(np.array(results["resampled"]["average_curve"]),
                                                      -DRAWN_LIMIT, DRAWN_LIMIT))
