@@ -7,6 +7,7 @@ the words words.py; the maths is faders.core.bias_variance's and faders.core.pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -80,13 +81,13 @@ class BiasVarianceLesson(Lesson):
             self._cache[name] = kept
         return kept[1]
 
-    def _per_degree(self, name: str, key: tuple, compute: Any) -> Any:
-        """compute() once per key and degree: a reader dragging the degree back and forth over the
-        same data meets each fit again, and then it is a lookup."""
+    def _per_degree(self, name: str, key: tuple, degree: int, compute: Callable[[int], Any]) -> Any:
+        """compute(degree) once per key and degree: a reader dragging the degree back and forth over
+        the same data meets each fit again, and then it is a lookup."""
         by_degree = self._cached(name, key, dict)
-        if self.degree not in by_degree:
-            by_degree[self.degree] = compute()
-        return by_degree[self.degree]
+        if degree not in by_degree:
+            by_degree[degree] = compute(degree)
+        return by_degree[degree]
 
     # ---- numbers -------------------------------------------------------------------------
 
@@ -113,8 +114,8 @@ class BiasVarianceLesson(Lesson):
     def fit(self) -> PolynomialFit:
         """The polynomial of the current degree fitted to the current training points."""
         train, _ = self.data()
-        return self._per_degree("fit", (*self._data_key(), self.penalty),
-                                lambda: fit_polynomial(train.x, train.y, self.degree, self.penalty))
+        return self._per_degree("fit", (*self._data_key(), self.penalty), self.degree,
+                                lambda degree: fit_polynomial(train.x, train.y, degree, self.penalty))
 
     def resampling(self) -> bv.Resampling:
         """`fits` fresh training sets of the same size and truth (drawn once for every degree)."""
@@ -126,10 +127,11 @@ class BiasVarianceLesson(Lesson):
     def _resampling_key(self) -> tuple:
         return (*self._data_key(), self.fits, self.draw, self.penalty)
 
-    def resampled(self) -> bv.Resampled:
-        """Each resampled training set fitted at the current degree."""
-        return self._per_degree("resampled", self._resampling_key(),
-                                lambda: bv.refit(self.resampling(), self.degree, self.penalty))
+    def resampled(self, degree: int | None = None) -> bv.Resampled:
+        """Each resampled training set fitted at `degree` (the current one unless given)."""
+        degree = self.degree if degree is None else degree
+        return self._per_degree("resampled", self._resampling_key(), degree,
+                                lambda degree: bv.refit(self.resampling(), degree, self.penalty))
 
     def fit_curve(self) -> np.ndarray:
         """The current fit along GRID."""
@@ -137,8 +139,8 @@ class BiasVarianceLesson(Lesson):
 
     def resampled_curves(self) -> np.ndarray:
         """Every resampled fit along GRID, one row each."""
-        return self._per_degree("curves", self._resampling_key(), lambda: (
-            self.resampled().coefficients @ polynomial_features(GRID, self.degree).T))
+        return self._per_degree("curves", self._resampling_key(), self.degree, lambda degree: (
+            self.resampled(degree).coefficients @ polynomial_features(GRID, degree).T))
 
     @property
     def exact(self) -> bool:

@@ -182,7 +182,8 @@ class BiasVarianceView:
 
     def _draw_resampled(self, results: dict[str, Any]) -> None:
         # Single precision is plenty for a thin line on screen, and halves what a degree step sends.
-        shown = np.clip(self.lesson.resampled_curves()[:CURVES_DRAWN], -DRAWN_LIMIT, DRAWN_LIMIT).astype(np.float32)
+        shown = np.clip(self.lesson.resampled_curves()[:CURVES_DRAWN], -DRAWN_LIMIT, DRAWN_LIMIT)
+        shown = shown.astype(np.float32)
         update(self.many_source, xs=[GRID] * len(shown), ys=list(shown))
         update(self.average_source, x=GRID, y=_shown(np.array(results["resampled"]["average_curve"]),
                                                      -DRAWN_LIMIT, DRAWN_LIMIT))
