@@ -32,6 +32,7 @@ def cpython(settings: dict[str, str]) -> dict:
 def test_the_numbers_on_screen_are_cpythons_for_the_links_settings(page: Page) -> None:
     state = snapshot(page)
     assert state["settings"] == LINK and state["notices"] == []
+    assert 'height="1900"' in page.locator("#faders-embed-code").input_value()  # the lesson's own height
     here, there = cpython(LINK), state["results"]
     for name in NUMBERS:
         assert there[name] == pytest.approx(here[name], rel=1e-9), name

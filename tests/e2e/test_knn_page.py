@@ -45,6 +45,7 @@ def test_the_link_s_settings_give_cpython_s_numbers_on_screen(page: Page) -> Non
     expect(page.locator("#faders-preview")).to_be_hidden()
     state = snapshot(page)
     assert state["settings"] == SETTINGS and state["notices"] == []
+    assert 'height="2200"' in page.locator("#faders-embed-code").input_value()  # the lesson's own height
     expected = cpython(SETTINGS)
     assert_same_numbers(state["results"], expected)
     accuracy = expected["accuracy"]

@@ -7,6 +7,7 @@ the words words.py; the maths is faders.core.bias_variance's and faders.core.pol
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -47,7 +48,8 @@ class BiasVarianceLesson(Lesson):
     teaser: ClassVar[str] = words.TEASER
     prose: ClassVar[str] = words.PROSE
     actions: ClassVar[tuple[str, ...]] = ("resample",)
-    embed_height: ClassVar[int] = 2700
+    # px: measured at 700 px wide in embed mode (1,797; 1,854 with the longest verdict) with a margin
+    embed_height: ClassVar[int] = 1900
 
     # ---- knobs: one declaration each (kit.knobs) ------------------------------------------
     truth = knob(param.Selector(default="sine", objects=list(TARGETS_1D), doc=words.HELP_TRUTH),
@@ -80,6 +82,14 @@ class BiasVarianceLesson(Lesson):
             self._cache[name] = kept
         return kept[1]
 
+    def _per_degree(self, name: str, key: tuple, degree: int, compute: Callable[[int], Any]) -> Any:
+        """compute(degree) once per key and degree: a reader dragging the degree back and forth over
+        the same data meets each fit again, and then it is a lookup."""
+        by_degree = self._cached(name, key, dict)
+        if degree not in by_degree:
+            by_degree[degree] = compute(degree)
+        return by_degree[degree]
+
     # ---- numbers -------------------------------------------------------------------------
 
     @property
@@ -105,8 +115,8 @@ class BiasVarianceLesson(Lesson):
     def fit(self) -> PolynomialFit:
         """The polynomial of the current degree fitted to the current training points."""
         train, _ = self.data()
-        return self._cached("fit", (*self._data_key(), self.penalty, self.degree),
-                            lambda: fit_polynomial(train.x, train.y, self.degree, self.penalty))
+        return self._per_degree("fit", (*self._data_key(), self.penalty), self.degree,
+                                lambda degree: fit_polynomial(train.x, train.y, degree, self.penalty))
 
     def resampling(self) -> bv.Resampling:
         """`fits` fresh training sets of the same size and truth (drawn once for every degree)."""
@@ -115,10 +125,14 @@ class BiasVarianceLesson(Lesson):
             self.truth, self.points, self.noise, test.x[:, 0], self.fits,
             np.random.default_rng((self.seed, 2, self.draw))))
 
-    def resampled(self) -> bv.Resampled:
-        """Each resampled training set fitted at the current degree."""
-        key = (*self._data_key(), self.fits, self.draw, self.penalty, self.degree)
-        return self._cached("resampled", key, lambda: bv.refit(self.resampling(), self.degree, self.penalty))
+    def _resampling_key(self) -> tuple:
+        return (*self._data_key(), self.fits, self.draw, self.penalty)
+
+    def resampled(self, degree: int | None = None) -> bv.Resampled:
+        """Each resampled training set fitted at `degree` (the current one unless given)."""
+        degree = self.degree if degree is None else degree
+        return self._per_degree("resampled", self._resampling_key(), degree,
+                                lambda degree: bv.refit(self.resampling(), degree, self.penalty))
 
     def fit_curve(self) -> np.ndarray:
         """The current fit along GRID."""
@@ -126,7 +140,8 @@ class BiasVarianceLesson(Lesson):
 
     def resampled_curves(self) -> np.ndarray:
         """Every resampled fit along GRID, one row each."""
-        return self.resampled().coefficients @ polynomial_features(GRID, self.degree).T
+        return self._per_degree("curves", self._resampling_key(), self.degree, lambda degree: (
+            self.resampled(degree).coefficients @ polynomial_features(GRID, degree).T))
 
     @property
     def exact(self) -> bool:

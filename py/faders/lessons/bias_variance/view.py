@@ -33,10 +33,26 @@ DRAWN_LIMIT = 10.0  # curves are drawn clipped to ±this: far outside the chart,
 ERROR_RANGE = (1e-4, 1e4)  # the error chart's log axis; errors beyond are drawn at its edge
 SMALLEST_BAR = 1e-5
 PART_COLOURS = [MODEL, ACCENT, MUTED, INK, WARNING]
+TWO_LINES, FIVE_LINES = 58, 110  # px: the height of a Markdown paragraph of so many lines, margins included
 
 
 def _shown(values: np.ndarray, low: float, high: float) -> list[float]:
     return np.clip(np.nan_to_num(values, nan=high, posinf=high, neginf=low), low, high).tolist()
+
+
+def _same(old: Any, new: Any) -> bool:
+    try:
+        return old is not None and np.array_equal(np.asarray(old), np.asarray(new))
+    except ValueError:  # ragged lists: not worth comparing
+        return False
+
+
+def update(source: ColumnDataSource, **columns: Any) -> None:
+    """Set only the columns whose values changed: the page redraws what a change touched (a degree
+    step moves the fit, not the points or the U), and the update it is sent stays small."""
+    changed = {name: value for name, value in columns.items() if not _same(source.data.get(name), value)}
+    if changed:
+        source.data.update(changed)
 
 
 def log_ridge_slider(lesson: BiasVarianceLesson) -> pn.widgets.FloatSlider:
@@ -81,9 +97,11 @@ class BiasVarianceView:
         self.ridge_slider = log_ridge_slider(lesson)
         self.resample_button = action_button(lesson, "Resample", "resample", button_type="primary",
                                              width=110)
-        self.errors = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.verdict = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.parts = pn.pane.Markdown(sizing_mode="stretch_width")
+        # Readouts that change with every knob keep a height that fits their longest text at usual
+        # widths (measured from 390 to 1280 px), so a degree step does not lay out the page again.
+        self.errors = pn.pane.Markdown(sizing_mode="stretch_width", min_height=TWO_LINES)
+        self.verdict = pn.pane.Markdown(sizing_mode="stretch_width", min_height=FIVE_LINES)
+        self.parts = pn.pane.Markdown(sizing_mode="stretch_width", min_height=TWO_LINES)
 
         self.parts_figure = self._parts_figure()
         lesson.param.watch(unlocked(self._redraw), list(knobs(lesson)))
@@ -142,9 +160,9 @@ class BiasVarianceView:
         lesson = self.lesson
         results = lesson.results()
         train, _ = lesson.data()
-        self.truth_source.data = {"x": GRID, "y": TARGETS_1D[lesson.truth](GRID)}
-        self.train_source.data = {"x": train.x[:, 0], "y": train.y}
-        self.fit_source.data = {"x": GRID, "y": _shown(lesson.fit_curve(), -DRAWN_LIMIT, DRAWN_LIMIT)}
+        update(self.truth_source, x=GRID, y=TARGETS_1D[lesson.truth](GRID))
+        update(self.train_source, x=train.x[:, 0], y=train.y)
+        update(self.fit_source, x=GRID, y=_shown(lesson.fit_curve(), -DRAWN_LIMIT, DRAWN_LIMIT))
         self._draw_errors(results)
         self._draw_resampled(results)
         self.ridge_slider.disabled = not lesson.ridge_on
@@ -153,30 +171,29 @@ class BiasVarianceView:
     def _draw_errors(self, results: dict[str, Any]) -> None:
         train_errors = _shown(np.array(results["train_errors"]), *ERROR_RANGE)
         test_errors = _shown(np.array(results["test_errors"]), *ERROR_RANGE)
-        self.curve_source.data = {"degree": list(DEGREES), "train": train_errors, "test": test_errors}
+        update(self.curve_source, degree=list(DEGREES), train=train_errors, test=test_errors)
         best, degree = results["sweet_spot"], results["degree"]
-        self.best_source.data = {"degree": [best], "error": [test_errors[best - DEGREES.start]]}
-        self.current_source.data = {"degree": [degree, degree],
-                                    "error": [train_errors[degree - DEGREES.start],
-                                              test_errors[degree - DEGREES.start]]}
+        update(self.best_source, degree=[best], error=[test_errors[best - DEGREES.start]])
+        update(self.current_source, degree=[degree, degree],
+               error=[train_errors[degree - DEGREES.start], test_errors[degree - DEGREES.start]])
         self.errors.object = words.errors(degree, results["train_error"], results["test_error"], best,
                                           min(results["test_errors"]))
         self.verdict.object = results["verdict"]
 
     def _draw_resampled(self, results: dict[str, Any]) -> None:
-        curves = np.clip(self.lesson.resampled_curves(), -DRAWN_LIMIT, DRAWN_LIMIT)
-        shown = curves[:CURVES_DRAWN]
-        self.many_source.data = {"xs": [GRID] * len(shown), "ys": list(shown)}
-        self.average_source.data = {"x": GRID, "y": _shown(np.array(results["resampled"]["average_curve"]),
-                                                           -DRAWN_LIMIT, DRAWN_LIMIT)}
+        # Single precision is plenty for a thin line on screen, and halves what a degree step sends.
+        shown = np.clip(self.lesson.resampled_curves()[:CURVES_DRAWN], -DRAWN_LIMIT, DRAWN_LIMIT)
+        shown = shown.astype(np.float32)
+        update(self.many_source, xs=[GRID] * len(shown), ys=list(shown))
+        update(self.average_source, x=GRID, y=_shown(np.array(results["resampled"]["average_curve"]),
+                                                     -DRAWN_LIMIT, DRAWN_LIMIT))
         values = [results["bias_squared"], results["variance"], results["noise"], results["total"],
                   results["measured_error"]]
-        self.parts_source.data = {"part": words.PART_NAMES, "value": [max(v, SMALLEST_BAR) for v in values],
-                                  "colour": PART_COLOURS}
+        update(self.parts_source, part=words.PART_NAMES, value=[max(v, SMALLEST_BAR) for v in values],
+               colour=PART_COLOURS)
         measured, spread = results["measured_error"], 2 * results["sampling_error"]
-        self.whisker_source.data = {"part": [words.PART_NAMES[-1]],
-                                    "low": [max(measured - spread, SMALLEST_BAR)],
-                                    "high": [max(measured + spread, SMALLEST_BAR)]}
+        update(self.whisker_source, part=[words.PART_NAMES[-1]], low=[max(measured - spread, SMALLEST_BAR)],
+               high=[max(measured + spread, SMALLEST_BAR)])
         low = 10.0 ** math.floor(math.log10(max(min(values), SMALLEST_BAR)))
         high = 10.0 ** math.ceil(math.log10(max(max(values), measured + spread, 10 * low)))
         if (self.parts_figure.y_range.start, self.parts_figure.y_range.end) != (low, high):
