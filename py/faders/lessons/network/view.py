@@ -18,6 +18,7 @@ from bokeh.plotting import figure
 from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
 from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.code import code_block, code_markup
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.urlstate import format_value
 from faders.lessons.kit.widgets import (
@@ -48,10 +49,7 @@ DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
 WIDTHS = {"problem": 140, "dataset": 120, "noise": 150, "train_percent": 150, "n_points": 100,
           "batch_size": 100, "learning_rate": 110, "loss": 130, "regularization": 120,
           "regularization_rate": 130, "seed": 100, "target_loss": 130, "stop_epoch": 120}
-CODE_CSS = """
-pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
-      padding: 0.75em 1em; border-radius: 6px; font-size: 12px; line-height: 1.4; max-height: 320px; }
-"""
+CODE_HEIGHT = 320  # px: a longer exported program scrolls inside its box
 
 
 class NetworkView:
@@ -118,7 +116,7 @@ class NetworkView:
                                    y_offset=-4, text_font_size="12px", text_color="#495057")
         self.counter_shown_at = 0.0
         self.scores = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
-        self.code = pn.pane.Markdown(sizing_mode="stretch_width", stylesheets=[CODE_CSS], styles=SHRINKS)
+        self.code = code_block("", label=words.CODE_LABEL, max_height=CODE_HEIGHT)
 
         self.map_figure = self._map_figure()
         self.diagram = self._diagram_figure()
@@ -276,7 +274,7 @@ class NetworkView:
 
     def _on_numbers(self) -> None:
         self.scores.object = words.scores(self.lesson.results())
-        self.code.object = f"```python\n{self.lesson.python_code()}```"
+        self.code.object = code_markup(self.lesson.python_code(), label=words.CODE_LABEL)
 
     def _on_status(self, *_: Any) -> None:
         lesson = self.lesson
