@@ -38,7 +38,7 @@ STRING_TOKENS = {tokenize.STRING, tokenize.FSTRING_START, tokenize.FSTRING_MIDDL
 CODE_CSS = f"""
 pre.faders-code {{ white-space: pre; overflow-x: auto; max-width: 100%; margin: 0; box-sizing: border-box;
   background: {BACKGROUND}; color: {INK}; padding: 0.75em 1em; border-radius: 6px;
-  font-size: 12.5px; line-height: 1.45; }}
+  font-size: var(--faders-small, 12px); line-height: 1.45; }}
 pre.faders-code:focus-visible {{ outline: 3px solid #0b57d0; outline-offset: 2px; }}
 """ + "".join(f".faders-code .{kind} {{ color: {colour}; }}\n" for kind, colour in COLOURS.items())
 
