@@ -8,17 +8,17 @@ import faders.lessons.function.state as function_module
 from faders.lessons import LESSONS
 from faders.lessons.function import FunctionLesson
 from faders.lessons.kit.announce import ANNOUNCER
-from faders.lessons.kit.charts import ALT_TAG, figures
+from faders.lessons.kit.charts import ALT_TAG, figures, title_of
 from faders.lessons.logits import LogitsLesson
 from tests.helpers import run
 
 
 def alternatives(layout: object) -> dict[str, str]:
-    """Each figure's text alternative, by the figure's title."""
+    """Each figure's text alternative, by the figure's title (a title set on lines read as one)."""
     found = {}
     for fig in figures(layout):
         assert isinstance(fig, Plot) and fig.tags and fig.tags[0].startswith(ALT_TAG)
-        found[fig.title.text] = fig.tags[0][len(ALT_TAG):]
+        found[title_of(fig)] = fig.tags[0][len(ALT_TAG):]
     return found
 
 

@@ -14,7 +14,7 @@ from faders.core.datasets import regression_1d
 from faders.core.polynomial import evaluate, fit_polynomial
 from faders.lessons.bias_variance import BiasVarianceLesson, words
 from faders.lessons.bias_variance.state import DEGREES, GRID, TEST_POINTS, network_link
-from faders.lessons.kit.charts import figures
+from faders.lessons.kit.charts import figures, title_of
 from faders.lessons.kit.formatting import format_number
 from faders.lessons.network import NetworkLesson
 from tests.helpers import run
@@ -34,7 +34,7 @@ class Page:
         return "\n".join(pane.object for pane in self.layout.select(pn.pane.Markdown))
 
     def data(self, title: str, column: str, renderer: int = 0) -> list:
-        fig = next(fig for fig in figures(self.layout) if fig.title.text == title)
+        fig = next(fig for fig in figures(self.layout) if title_of(fig) == title)
         return list(fig.renderers[renderer].data_source.data[column])
 
 

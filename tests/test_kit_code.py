@@ -63,3 +63,9 @@ def test_a_code_block_is_a_named_region_the_keyboard_can_reach_and_scroll() -> N
                                   'aria-label="The &quot;loop&quot; &lt;being&gt; run"><code>')
     assert text_of(pane.object) == inspect.getsource(linear.predict)
     assert CODE_CSS in pane.stylesheets
+
+
+def test_a_tall_code_block_scrolls_within_its_height() -> None:
+    pane = code_block("x = 1\n", label="Code", max_height=320)
+    assert any("max-height: 320px" in sheet for sheet in pane.stylesheets)
+    assert not any("max-height" in sheet for sheet in code_block("x = 1\n", label="Code").stylesheets)

@@ -9,7 +9,7 @@ from bokeh.events import Tap
 from faders.core import knn, logistic
 from faders.core.datasets import make_dataset, train_test_split
 from faders.core.playground import grid_points
-from faders.lessons.kit.charts import describe, figures
+from faders.lessons.kit.charts import describe, figures, title_of
 from faders.lessons.knn import KnnLesson, words
 from faders.lessons.knn.state import MAP_RESOLUTION, TEST_FRACTION, TIMED_SIZES, train_size
 from tests.helpers import run
@@ -176,7 +176,7 @@ def test_measure_times_one_prediction_of_each_model_at_each_size() -> None:
 
 def test_a_click_on_a_map_asks_about_that_point_and_the_charts_have_words() -> None:
     lesson = KnnLesson()
-    knn_map = next(fig for fig in figures(lesson.view()) if fig.title.text == words.KNN_TITLE)
+    knn_map = next(fig for fig in figures(lesson.view()) if title_of(fig) == words.KNN_TITLE)
     knn_map._trigger_event(Tap(knn_map, x=-1.234, y=2.345))
     assert (lesson.query_x, lesson.query_y) == (-1.23, 2.35)
     assert lesson.settings()["qx"] == "-1.23"

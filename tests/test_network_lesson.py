@@ -16,7 +16,7 @@ from faders.core.datasets import feature_columns
 from faders.lessons.kit.history import CURVE_POINTS, LossHistory
 from faders.lessons.network import NetworkLesson
 from faders.lessons.network.state import MAP_RESOLUTION
-from tests.helpers import notebook_display, page_link_session, run
+from tests.helpers import notebook_display, page_link_session, run, shown_text
 
 
 def trained(epochs: int, **knobs: object) -> NetworkLesson:
@@ -379,7 +379,8 @@ def test_the_view_draws_the_published_frame() -> None:
     assert len(view.test_source.data["x"]) == 250
     lesson.discretise = True
     assert set(np.unique(view.map_source.data["image"][0])) <= {0, 63}  # the two end colours
-    assert view.code.object.startswith("```python\n") and "range(8)" in view.code.object
+    assert view.code.object.startswith('<pre class="faders-code"') and "range(8)" in shown_text(view.code)
+    assert shown_text(view.code) == lesson.python_code().strip()
     links = view.link_source.data
     weights = lesson.weights()
     assert len(links["width"]) == 2 * 3 + 3 * 2 + 2 * 1 and len(view.node_source.data["x"]) == 2 + 1

@@ -131,14 +131,47 @@ def test_the_site_works_from_a_sub_path(guarded: Guarded, tmp_path: Path) -> Non
     host.shutdown()
 
 
-# Each lesson at its widest (scale: its tables and charts with Llama 3 70B's long figures).
-@pytest.mark.parametrize("path", ["lessons/function.html", "lessons/logits.html",
-                                  "lessons/scale.html?preset=llama-3-70b"])
+# Every chart's title and axis labels beside the room they have, as [what, text, width, room] (px):
+# a title line against its plotting area's width (a canvas cuts a line too long, it does not wrap
+# it), an axis label against the length of its axis. Widths are measured in the chart's own fonts.
+CHART_WORDS = """() => { const plots = [], seen = new Set();
+  const walk = (view) => { if (!view || seen.has(view)) return; seen.add(view);
+    if (view.model && view.model.type === "Figure") plots.push(view);
+    if (typeof view.children === "function") for (const child of view.children()) walk(child); };
+  for (const root of Bokeh.index.roots) walk(root);
+  const context = document.createElement("canvas").getContext("2d"), found = [];
+  const width = (text, style, size, font) => { context.font = `${style} ${size} ${font}`;
+    return Math.ceil(context.measureText(text).width); };
+  for (const plot of plots) {
+    const frame = plot.frame.bbox, title = plot.model.title;
+    for (const line of (title && title.text ? title.text.split("\\n") : []))
+      found.push(["title", line, width(line, title.text_font_style, title.text_font_size, title.text_font),
+                  Math.floor(frame.width)]);
+    for (const axis of [...plot.model.below, ...plot.model.left]) {
+      if (!axis.visible || !axis.axis_label) continue;
+      found.push(["axis", axis.axis_label, width(axis.axis_label, axis.axis_label_text_font_style,
+                  axis.axis_label_text_font_size, axis.axis_label_text_font),
+                  Math.floor(plot.model.below.includes(axis) ? frame.width : frame.height)]);
+    } }
+  return found; }"""
+
+
+def phone_paths() -> list[str]:
+    """Every lesson of the registry (scale at its widest: its tables and charts with Llama 3 70B's
+    long figures)."""
+    return [f"lessons/{slug}.html" + ("?preset=llama-3-70b" if slug == "scale" else "") for slug in LESSONS]
+
+
+@pytest.mark.parametrize("path", phone_paths())
 def test_the_lesson_fits_a_phone_screen(browser: Browser, base_url: str, path: str) -> None:
     guard = Guarded(browser, viewport={"width": 390, "height": 844})
     page = open_lesson(guard, base_url + path)
     # Bokeh lays the page out in steps: measure once it has finished.
     assert settled(page, "document.documentElement.scrollWidth") <= 390
+    words = page.evaluate(CHART_WORDS)
+    assert words, "no chart found"
+    too_wide = [entry for entry in words if entry[2] > entry[3]]
+    assert too_wide == [], f"cut at 390 px ([what, text, width, room]): {too_wide}"
     guard.context.close()
     assert guard.foreign == []
 

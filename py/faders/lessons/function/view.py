@@ -19,6 +19,7 @@ from faders.core.linear import X, Y
 from faders.lessons.function import words
 from faders.lessons.function.state import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, plain_figure
+from faders.lessons.kit.code import code_block
 from faders.lessons.kit.widgets import (
     SHRINKS,
     WRAP,
@@ -32,11 +33,6 @@ from faders.lessons.kit.widgets import (
 
 LINE_X = np.array([-0.5, 4.5])
 SURFACE_RESOLUTION = 100
-CODE_CSS = """
-pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
-      padding: 0.75em 1em; border-radius: 6px; font-size: 12.5px; line-height: 1.45; }
-pre code { white-space: pre; }
-"""
 
 
 def loop_source() -> str:
@@ -70,9 +66,7 @@ class FunctionView:
         self.counter = pn.pane.Markdown(sizing_mode="stretch_width", height=30)
         self.inference = pn.pane.Markdown(sizing_mode="stretch_width", height=30)
         self.cost = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.code = pn.pane.Markdown(f"```python\n{loop_source()}\n```", sizing_mode="stretch_width",
-                                     stylesheets=[CODE_CSS],
-                                     styles={"min-width": "0", "max-width": "100%", "overflow-x": "auto"})
+        self.code = code_block(loop_source(), label=words.LOOP_LABEL)
 
         watch = lesson.param.watch
         watch(unlocked(self._on_knobs), ["w", "b"])

@@ -13,6 +13,7 @@ formatting.format_number.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,23 +30,73 @@ ACCENT = "#d9480f"
 MODEL = "#1c7ed6"
 MUTED = "#868e96"
 WARNING = "#c92a2a"
+# The type scale (web/assets/faders.css names the same sizes --faders-small, --faders-text): titles,
+# axis labels and legends in the text size, tick labels and notes on the chart in the small size.
+TEXT_SIZE = "13px"
+SMALL_SIZE = "12px"
+# The width (px) a title line may take: a chart's plotting area on a 390 px phone is 286 px at least
+# (tests/e2e/test_page_shell.py measures every chart there). A longer title is set on two lines.
+TITLE_ROOM = 280
+# Widths of a bold sans-serif's letters, in ems, a little over Helvetica's and Arial's own.
+NARROW, WIDE = set("fijlrtI.,:;'|!()[]- "), set("mwMW●■—−+=")
 # One colour per label (row) of lesson `logits`, the same in every chart.
 LABEL_COLOURS = ["#1c7ed6", "#d9480f", "#2f9e44", "#ae3ec9", "#f59f00", "#0c8599", "#e64980",
                  "#5c940d", "#7048e8", "#868e96", "#c2255c", "#364fc7"]
 
 
-def plain_figure(title: str, x_label: str, y_label: str, **options: Any) -> Any:
-    """A figure without toolbar clutter that stretches to its column's width."""
+def title_width(text: str, size: str = TEXT_SIZE) -> float:
+    """About how wide (px) a line of bold text is drawn: a little wider than it is, never narrower."""
+    ems = sum(0.33 if char in NARROW else 0.9 if char in WIDE else 0.72 if char.isupper()
+              else 0.56 if char.isdigit() else 0.61 for char in text)
+    return ems * float(size.removesuffix("px"))
+
+
+def fitted_title(title: str, room: float = TITLE_ROOM) -> str:
+    """`title` as it fits a phone's chart: itself if it does, else on as few lines as fit, each about
+    as long as the others (a canvas cuts a line too long; it does not wrap it)."""
+    title = " ".join(title.split())
+    if title_width(title) <= room:
+        return title
+    for lines in range(2, len(title.split()) + 1):
+        width = len(title) // lines + 1
+        while width <= len(title):
+            wrapped = textwrap.wrap(title, width)
+            if len(wrapped) > lines:
+                width += 1
+                continue
+            if all(title_width(line) <= room for line in wrapped):
+                return "\n".join(wrapped)
+            break
+    return "\n".join(title.split())
+
+
+def title_of(fig: Plot) -> str:
+    """A figure's title on one line, as written (fitted_title may have set it on several)."""
+    return " ".join(fig.title.text.split()) if fig.title is not None and fig.title.text else ""
+
+
+def house_style(fig: Plot, title_room: float = TITLE_ROOM) -> Any:
+    """A figure in the house style: its title fitted to a phone, and its words in the type scale."""
+    fig.title.text = fitted_title(fig.title.text, title_room)
+    fig.title.text_font_size = TEXT_SIZE
+    fig.title.text_color = INK
+    fig.axis.axis_label_text_font_size = TEXT_SIZE
+    fig.axis.major_label_text_font_size = SMALL_SIZE
+    fig.outline_line_color = None
+    return fig
+
+
+def plain_figure(title: str, x_label: str, y_label: str, title_room: float = TITLE_ROOM,
+                 **options: Any) -> Any:
+    """A figure without toolbar clutter that stretches to its column's width. A long title is set
+    on lines that fit `title_room` px (less than TITLE_ROOM for a chart with wide labels on its side)."""
     # A small natural width, so the figure stretches on a laptop and still fits a phone.
     fig = figure(title=title, height=options.pop("height", 280), width=300, sizing_mode="stretch_width",
                  toolbar_location=None, tools="", **options)
     fig.xaxis.axis_label = x_label
     fig.yaxis.axis_label = y_label
-    fig.title.text_font_size = "13px"
-    fig.title.text_color = INK
-    fig.outline_line_color = None
     fig.grid.grid_line_alpha = 0.4
-    return fig
+    return house_style(fig, title_room)
 
 
 def nice_ceiling(value: float) -> float:
@@ -138,7 +189,7 @@ def _series(renderer: GlyphRenderer) -> str:
 
 def describe(fig: Plot) -> str:
     """The chart in words: its title, its axes and, for each drawn series, its key numbers."""
-    title = fig.title.text if fig.title is not None else ""
+    title = title_of(fig)
     parts = [f"Chart: {title or 'untitled'}."]
     axes = [axis.axis_label for axis in (*fig.below, *fig.left) if getattr(axis, "axis_label", None)]
     if len(axes) == 2:

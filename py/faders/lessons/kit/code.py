@@ -38,7 +38,7 @@ STRING_TOKENS = {tokenize.STRING, tokenize.FSTRING_START, tokenize.FSTRING_MIDDL
 CODE_CSS = f"""
 pre.faders-code {{ white-space: pre; overflow-x: auto; max-width: 100%; margin: 0; box-sizing: border-box;
   background: {BACKGROUND}; color: {INK}; padding: 0.75em 1em; border-radius: 6px;
-  font-size: 12.5px; line-height: 1.45; }}
+  font-size: var(--faders-small, 12px); line-height: 1.45; }}
 pre.faders-code:focus-visible {{ outline: 3px solid #0b57d0; outline-offset: 2px; }}
 """ + "".join(f".faders-code .{kind} {{ color: {colour}; }}\n" for kind, colour in COLOURS.items())
 
@@ -86,11 +86,20 @@ def highlighted(source: str) -> str:
     return "".join(parts)
 
 
-def code_block(source: str, label: str, **options: Any) -> pn.pane.HTML:
+def code_markup(source: str, label: str) -> str:
+    """The HTML of a code block (a named region the keyboard can reach): what `code_block` shows,
+    and what a view sets as its `object` when the source changes."""
+    return (f'<pre class="faders-code" tabindex="0" role="region" aria-label="{html.escape(label)}">'
+            f'<code>{highlighted(source)}</code></pre>')
+
+
+def code_block(source: str, label: str, max_height: int | None = None, **options: Any) -> pn.pane.HTML:
     """A highlighted code block of Python `source`: it scrolls sideways on a narrow screen, and can
-    be reached and scrolled with the keyboard (a named region). `options` are the pane's layout."""
-    block = (f'<pre class="faders-code" tabindex="0" role="region" aria-label="{html.escape(label)}">'
-             f'<code>{highlighted(source)}</code></pre>')
-    return pn.pane.HTML(block, stylesheets=[CODE_CSS], **{"sizing_mode": "stretch_width",
-                                                          "styles": {"min-width": "0", "max-width": "100%"},
-                                                          **options})
+    be reached and scrolled with the keyboard (a named region). A block taller than `max_height`
+    (px) scrolls up and down too. `options` are the pane's layout."""
+    stylesheets = [CODE_CSS]
+    if max_height is not None:
+        stylesheets.append(f"pre.faders-code {{ max-height: {max_height}px; overflow-y: auto; }}")
+    return pn.pane.HTML(code_markup(source, label), stylesheets=stylesheets,
+                        **{"sizing_mode": "stretch_width", "styles": {"min-width": "0", "max-width": "100%"},
+                           **options})

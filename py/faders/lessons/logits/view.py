@@ -15,7 +15,7 @@ from typing import Any
 import panel as pn
 from bokeh.models import ColumnDataSource, FactorRange, Range1d
 
-from faders.lessons.kit.charts import INK, LABEL_COLOURS, WARNING, plain_figure
+from faders.lessons.kit.charts import INK, LABEL_COLOURS, SMALL_SIZE, WARNING, plain_figure
 from faders.lessons.kit.formatting import format_number, format_probability
 from faders.lessons.kit.safe_text import escape
 from faders.lessons.kit.urlstate import format_value
@@ -167,7 +167,7 @@ class LogitsView:
                            x_range=self.factors, y_range=Range1d(-2, 5), height=260)
         fig.vbar(x="label", top="z", bottom=0, width=BAR_WIDTH, color="colour", source=self.logit_source)
         fig.text(x="label", y="z", text="text", source=self.logit_source, text_align="center",
-                 text_baseline="vertical", text_font_size="12px", text_color=INK, y_offset="offset")
+                 text_baseline="vertical", text_font_size=SMALL_SIZE, text_color=INK, y_offset="offset")
         fig.xgrid.grid_line_color = None
         return fig
 
@@ -176,7 +176,7 @@ class LogitsView:
                            x_range=self.factors, y_range=Range1d(0, 1.1), height=260)
         fig.vbar(x="label", top="p", width=BAR_WIDTH, color="colour", source=self.probability_source)
         fig.text(x="label", y="p", text="text", source=self.probability_source, text_align="center",
-                 text_baseline="bottom", text_font_size="12px", text_color=INK, y_offset=-2)
+                 text_baseline="bottom", text_font_size=SMALL_SIZE, text_color=INK, y_offset=-2)
         fig.xgrid.grid_line_color = None
         return fig
 

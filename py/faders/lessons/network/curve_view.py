@@ -12,7 +12,15 @@ from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, Range1d, TapTool
 
 from faders.core.curve import X_LIMIT, Y_LIMIT
-from faders.lessons.kit.charts import ACCENT, INK, LABEL_COLOURS, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.charts import (
+    ACCENT,
+    INK,
+    LABEL_COLOURS,
+    MODEL,
+    SMALL_SIZE,
+    nice_ceiling,
+    plain_figure,
+)
 from faders.lessons.kit.widgets import (
     SHRINKS,
     WRAP,
@@ -83,7 +91,7 @@ class CurveView:
                     line_color="white", legend_label="a ReLU's kink")
         fig.legend.location = "top_left"
         fig.legend.background_fill_alpha = 0.6
-        fig.legend.label_text_font_size = "11px"
+        fig.legend.label_text_font_size = SMALL_SIZE
         fig.add_tools(TapTool(behavior="inspect"))  # the page sends taps only to a figure with a tap tool
         fig.on_event(Tap, self._clicked)
         return fig

@@ -17,7 +17,8 @@ from bokeh.plotting import figure
 
 from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
-from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.charts import ACCENT, MODEL, SMALL_SIZE, house_style, nice_ceiling, plain_figure
+from faders.lessons.kit.code import code_block, code_markup
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.urlstate import format_value
 from faders.lessons.kit.widgets import (
@@ -48,10 +49,7 @@ DIAGRAM_PX, COLUMN_PX, ROW_PX, TILE_PX = 330, 110, 56, 46
 WIDTHS = {"problem": 140, "dataset": 120, "noise": 150, "train_percent": 150, "n_points": 100,
           "batch_size": 100, "learning_rate": 110, "loss": 130, "regularization": 120,
           "regularization_rate": 130, "seed": 100, "target_loss": 130, "stop_epoch": 120}
-CODE_CSS = """
-pre { white-space: pre; overflow-x: auto; max-width: 100%; background: #f8f9fa;
-      padding: 0.75em 1em; border-radius: 6px; font-size: 12px; line-height: 1.4; max-height: 320px; }
-"""
+CODE_HEIGHT = 320  # px: a longer exported program scrolls inside its box
 
 
 class NetworkView:
@@ -115,10 +113,10 @@ class NetworkView:
         # screen readers once a second while training (changing page text makes Bokeh lay out the page).
         self.counter = Div(height=24, sizing_mode="stretch_width")
         self.counter_label = Label(x=1, y=1, text="", text_align="right", text_baseline="top", x_offset=-6,
-                                   y_offset=-4, text_font_size="12px", text_color="#495057")
+                                   y_offset=-4, text_font_size=SMALL_SIZE, text_color="#495057")
         self.counter_shown_at = 0.0
         self.scores = pn.pane.Markdown(sizing_mode="stretch_width", styles=SHRINKS)
-        self.code = pn.pane.Markdown(sizing_mode="stretch_width", stylesheets=[CODE_CSS], styles=SHRINKS)
+        self.code = code_block("", label=words.CODE_LABEL, max_height=CODE_HEIGHT)
 
         self.map_figure = self._map_figure()
         self.diagram = self._diagram_figure()
@@ -163,17 +161,16 @@ class NetworkView:
                      toolbar_location=None,
                      tools="", min_border=4, frame_width=COLUMN_PX, frame_height=ROW_PX,
                      x_range=Range1d(0, 1), y_range=Range1d(0, 1))
-        fig.title.text_font_size = "12px"
+        house_style(fig, title_room=2 * COLUMN_PX - 10)  # the narrowest diagram: inputs and output only
         fig.axis.visible = False
         fig.grid.visible = False
-        fig.outline_line_color = None
         fig.segment("x0", "y0", "x1", "y1", source=self.link_source, line_width="width", color="colour",
                     alpha=0.7)
         fig.image(image="image", x="x", y="y", dw="dw", dh="dh", source=self.neuron_source,
                   color_mapper=self.mapper)
         fig.scatter("x", "y", source=self.node_source, size=14, fill_color="white", line_color=MODEL)
         fig.text("x", "y", text="label", source=self.node_source, x_offset=-10, text_align="right",
-                 text_baseline="middle", text_font_size="11px")
+                 text_baseline="middle", text_font_size=SMALL_SIZE)
         return fig
 
     def _draw_links(self) -> None:
@@ -276,7 +273,7 @@ class NetworkView:
 
     def _on_numbers(self) -> None:
         self.scores.object = words.scores(self.lesson.results())
-        self.code.object = f"```python\n{self.lesson.python_code()}```"
+        self.code.object = code_markup(self.lesson.python_code(), label=words.CODE_LABEL)
 
     def _on_status(self, *_: Any) -> None:
         lesson = self.lesson

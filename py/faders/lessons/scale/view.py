@@ -13,7 +13,7 @@ import panel as pn
 from bokeh.models import ColumnDataSource, FactorRange, LabelSet, Range1d, Span
 
 from faders.core import scale
-from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, plain_figure
+from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, SMALL_SIZE, plain_figure
 from faders.lessons.kit.knobs import knobs
 from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, knob_widgets, unlocked
 from faders.lessons.scale import readable, words
@@ -23,6 +23,8 @@ from faders.lessons.scale.words import DEVICE_NAMES, LINE, PART_NAMES, THIS_MODE
 MEMORY_ROWS = [("devices", DEVICE_NAMES[d]) for d in scale.DEVICES] + \
               [(who, p) for who in (THIS_MODEL, LINE) for p in PRECISIONS]
 INPUT_WIDTH = 170
+# The compute chart's rows name themselves at length, leaving its title this much room on a phone (px).
+COMPUTE_TITLE_ROOM = 185
 # Checkboxes sit level with the boxes beside them, whose labels stand above.
 CHECKBOX_MARGIN = (28, 10, 5, 10)
 MEMORY_START = 0.5  # bytes: the left end of the memory axis, so that a 1-byte bar shows
@@ -82,7 +84,7 @@ class ScaleView:
                            height=230)
         fig.hbar(y="part", right="count", height=0.7, source=self.parts_source, color=MODEL)
         fig.add_layout(LabelSet(x="count", y="part", text="label", source=self.parts_source, x_offset=5,
-                                y_offset=-7, text_font_size="11px", text_color="#1f2933"))
+                                y_offset=-7, text_font_size=SMALL_SIZE, text_color=INK))
         fig.xaxis.formatter.use_scientific = False
         fig.xaxis.visible = False
         return fig
@@ -95,7 +97,7 @@ class ScaleView:
         fig.hbar(y="row", left=MEMORY_START, right="bytes", height=0.7, source=self.memory_source,
                  color="colour")
         fig.add_layout(LabelSet(x="bytes", y="row", text="label", source=self.memory_source, x_offset=5,
-                                y_offset=-7, text_font_size="11px", text_color="#1f2933"))
+                                y_offset=-7, text_font_size=SMALL_SIZE, text_color=INK))
         for device in scale.DEVICES.values():
             fig.add_layout(Span(location=device.memory_bytes, dimension="height", line_color=MUTED,
                                 line_dash="dashed", line_width=1))
@@ -104,11 +106,12 @@ class ScaleView:
     def _compute_figure(self) -> Any:
         fig = plain_figure(words.COMPUTE_TITLE, "FLOPs", "",
                            x_axis_type="log", y_range=FactorRange(*reversed(words.COMPUTE_ROWS)),
-                           x_range=Range1d(1, 1e25), height=300)
+                           x_range=Range1d(1, 1e25), height=300,
+                           title_room=COMPUTE_TITLE_ROOM)
         fig.xaxis.ticker.desired_num_ticks = 5
         fig.hbar(y="row", left=1, right="flops", height=0.7, source=self.compute_source, color="colour")
         fig.add_layout(LabelSet(x="flops", y="row", text="label", source=self.compute_source, x_offset=5,
-                                y_offset=-7, text_font_size="11px", text_color="#1f2933"))
+                                y_offset=-7, text_font_size=SMALL_SIZE, text_color=INK))
         return fig
 
     # ---- redrawing -----------------------------------------------------------------------
