@@ -339,10 +339,27 @@ def generate(model: LanguageModel, prompt: str, length: int, temperature: float 
     Each step: logits for the next character, softmax with temperature and top-k, one seeded draw,
     append, repeat. Temperature 0 always takes the likeliest character (argmax), as top_k=1 does.
     """
+    steps = generation_steps(model, prompt, length, temperature, top_k, seed)
+    return model.vocabulary.decode([step.drawn for step in steps])
+
+
+@dataclass(frozen=True)
+class GenerationStep:
+    """One generated character: the distribution it was drawn from and the id drawn."""
+
+    probabilities: np.ndarray  # (V,), after temperature and top-k
+    drawn: int
+
+
+def generation_steps(model: LanguageModel, prompt: str, length: int, temperature: float = 1.0,
+                     top_k: int | None = None, seed: Seed = 0) -> list[GenerationStep]:
+    """What `generate` does, step by step: each new character with the distribution it came from."""
     check_generation(length, temperature, top_k)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     ids = list(model.vocabulary.encode(prompt))
+    steps = []
     for _ in range(length):
         probabilities = softmax(model.next_logits(ids), temperature, top_k)
         ids.append(int(sample(probabilities, 1, rng)[0]))
-    return model.vocabulary.decode(ids[len(ids) - length:])
+        steps.append(GenerationStep(probabilities, ids[-1]))
+    return steps
