@@ -19,7 +19,7 @@ from faders.lessons.language_model.state import TRAIN_NAMES, VALIDATION_NAMES, V
 from tests.helpers import run
 
 SETTINGS = {"c": "q", "model": "bigram", "prompt": "el", "t": "0.7", "k": "5", "seed": "42",
-            "n": "60", "at": "7"}
+            "n": "60", "at": "7", "ctx": "4", "hidden": "48", "lr": "0.02", "batch": "64", "steps": "2000"}
 
 
 class Page:
@@ -146,3 +146,70 @@ def test_the_page_shows_the_prompt_as_text() -> None:
     page = Page(lesson)
     assert '<span class="prompt">ab</span>' in page.text
     assert "Source: US Census Bureau" in page.text or "Census" in lesson.prose
+
+
+# --- training the network ----------------------------------------------------------------------------
+
+
+def replay(updates: int, context: int = 3, hidden: int = 64, batch: int = 32) -> list[list[float]]:
+    """The lesson's run done again with faders.core alone: rows [update, batch loss, validation loss]."""
+    from faders.core.language_model import CharMLP, name_windows
+    from faders.core.optimizers import Adam
+
+    model = CharMLP(VOCABULARY, context=context, hidden=hidden, seed=0)
+    windows, following = name_windows(TRAIN_NAMES, VOCABULARY, context)
+    validation = name_windows(VALIDATION_NAMES, VOCABULARY, context)
+    optimizer, rng = Adam(learning_rate=0.01), np.random.default_rng(0)
+    rows = [[0, model.windows_loss(windows[:4000], following[:4000]), model.windows_loss(*validation)]]
+    for done in range(100, updates + 1, 100):
+        losses = [model.update(windows, following, optimizer, rng, batch) for _ in range(100)]
+        rows.append([done, float(np.mean(losses)), model.windows_loss(*validation)])
+    return rows
+
+
+def test_the_training_curve_is_the_cores_and_beats_the_bigram() -> None:
+    lesson = LanguageModelLesson(max_steps=400, context=2, hidden=24, batch_size=16)
+    run(lesson.run("train"))
+    network = lesson.results()["network"]
+    assert network["status"] == "done" and network["updates"] == 400
+    assert network["curve"] == replay(400, context=2, hidden=24, batch=16)
+    assert network["parameters"] == (2 * 27 + 1) * 24 + (24 + 1) * 27
+    assert network["examples"] == 400 * 16 and network["flops"] == 6 * network["parameters"] * 400 * 16
+    bigram = lesson.losses()["bigram_validation"]
+    assert network["validation_loss"] < bigram
+    beaten = network["beat_bigram"]
+    assert beaten["updates"] == next(row[0] for row in network["curve"] if row[2] < bigram)
+    assert 0 < beaten["seconds"] <= network["seconds"]
+    assert set(network["sample"]) <= set(VOCABULARY.characters) and len(network["sample"]) == 48
+
+
+def test_the_network_generates_once_trained_and_reset_forgets() -> None:
+    lesson = LanguageModelLesson(model="network", max_steps=200, temperature=0.0)
+    untrained = lesson.text
+    run(lesson.run("train"))
+    assert lesson.text != untrained
+    run(lesson.run("reset"))
+    assert lesson.text == untrained and lesson.results()["network"]["updates"] == 0
+
+
+def test_a_new_context_starts_again_and_knobs_lock_while_training() -> None:
+    lesson = LanguageModelLesson(max_steps=100)
+    run(lesson.run("train"))
+    lesson.context = 4
+    assert lesson.results()["network"]["updates"] == 0 and lesson.status == "idle"
+    lesson.training_run.begin()
+    locked = lesson.locked()
+    assert {"context", "hidden", "max_steps"} <= set(locked) and "learning_rate" not in locked
+    assert lesson.apply({"ctx": "2"}) == [locked["context"]]
+    lesson.training_run.end("done")
+
+
+def test_train_while_training_changes_nothing() -> None:
+    import asyncio
+
+    async def twice() -> None:
+        lesson = LanguageModelLesson(max_steps=200)
+        await asyncio.gather(lesson.run("train"), lesson.run("train"))
+        assert lesson.results()["network"]["updates"] == 200
+
+    run(twice())

@@ -3,15 +3,17 @@ a link with settings of its own."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
 from faders.lessons.kit.formatting import format_number
 from faders.lessons.language_model import LanguageModelLesson
 from tests.e2e.conftest import Guarded, live, open_lesson, snapshot, until
+from tests.helpers import run
 
 LINK = {"c": "m", "model": "bigram", "prompt": "ka", "t": "0.8", "k": "10", "seed": "11", "n": "50",
-        "at": "3"}
+        "at": "3", "ctx": "3", "hidden": "32", "lr": "0.01", "batch": "32", "steps": "1500"}
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,22 @@ def test_the_same_seed_generates_the_same_text_twice(page: Page) -> None:
     assert changed["results"]["generation"]["text"] == cpython({**LINK, "seed": changed["settings"]["seed"]}
                                                                )["generation"]["text"]
     page.evaluate("faders.set({seed: 11})")
+
+
+def test_training_beats_the_bigram_and_repeats_cpythons_run(page: Page) -> None:
+    bigram = snapshot(page)["results"]["losses"]["bigram_validation"]
+    live(page).get_by_role("button", name="Train").click()
+    until(page, f"(s) => s.results.network.validation_loss < {bigram}", timeout_s=120)
+    done = until(page, "(s) => s.results.network.status === 'done'", timeout_s=300)["results"]["network"]
+    assert done["updates"] == 1500 and done["beat_bigram"]["updates"] <= 1500
+    lesson = LanguageModelLesson()
+    assert lesson.apply(LINK) == []
+    run(lesson.run("train"))
+    here = lesson.results()["network"]
+    assert [row[0] for row in done["curve"]] == [row[0] for row in here["curve"]]
+    assert np.allclose([row[1:] for row in done["curve"]], [row[1:] for row in here["curve"]], rtol=1e-9)
+    assert done["sample"] == here["sample"]
+    expect(live(page).get_by_text("It beat the bigram", exact=False).first).to_be_visible()
 
 
 def test_a_bad_prompt_is_refused_and_said(page: Page) -> None:

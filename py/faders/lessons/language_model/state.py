@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import time
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,13 +20,18 @@ from faders.core.language_model import (
     GenerationStep,
     LanguageModel,
     Vocabulary,
+    generate,
     generation_steps,
+    name_windows,
     names_text,
     split_names,
 )
+from faders.core.optimizers import Adam
 from faders.data import NAMES_LICENCE, NAMES_SOURCE, NAMES_SOURCE_URL, first_names
+from faders.lessons.kit.history import LossHistory
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
+from faders.lessons.kit.run import TrainingRun
 from faders.lessons.kit.safe_text import quote
 from faders.lessons.language_model import words
 
@@ -42,6 +48,14 @@ MAX_PROMPT = 40
 MAX_LENGTH = 200
 SHOWN_CANDIDATES = 10  # a generated character's distribution: its likeliest candidates
 NEW_SEEDS = 100_000
+# Training: mini-batch updates in short rounds (the page redraws between them); every MEASURE_EVERY
+# updates the curve gets a row: the mean loss of those batches, and the loss on the validation names.
+UPDATES_PER_ROUND = 10
+MEASURE_EVERY = 100
+FRAME_SECONDS = 0.05
+NETWORK_SEED = 0  # the first weights and the order of the mini-batches: a run repeats
+SAMPLE_LENGTH, SAMPLE_SEED = 48, 0  # what the network writes as it trains, at temperature 1
+TRAIN_LOSS_SAMPLE = 4000  # windows: the training loss before the first update
 
 
 def character_of(choice: str) -> str:
@@ -55,7 +69,7 @@ class LanguageModelLesson(Lesson):
     title: ClassVar[str] = words.TITLE
     teaser: ClassVar[str] = words.TEASER
     prose: ClassVar[str] = words.PROSE
-    actions: ClassVar[tuple[str, ...]] = ("new_seed",)
+    actions: ClassVar[tuple[str, ...]] = ("train", "stop", "reset", "new_seed")
     embed_height: ClassVar[int] = 2400
 
     # ---- knobs: one declaration each (kit.knobs) ------------------------------------------
@@ -77,17 +91,47 @@ class LanguageModelLesson(Lesson):
                   label="Length", live=True, widget="input")
     pick = knob(param.Integer(0, bounds=(0, MAX_LENGTH - 1), doc=words.HELP_PICK), key="at",
                 label="Look at character #", live=True, widget="input")
+    context = knob(param.Integer(3, bounds=(1, 8), doc=words.HELP_CONTEXT), key="ctx",
+                   label="Context (characters read)", restarts=True, widget="slider")
+    hidden = knob(param.Integer(64, bounds=(4, 256), doc=words.HELP_HIDDEN), key="hidden",
+                  label="Hidden units", restarts=True, widget="input")
+    learning_rate = knob(param.Number(0.01, bounds=(0.0001, 0.1), step=0.0005, doc=words.HELP_LEARNING_RATE),
+                         key="lr", label="Learning rate", live=True, widget="input")
+    batch_size = knob(param.Integer(32, bounds=(1, 512), doc=words.HELP_BATCH), key="batch",
+                      label="Batch size", live=True, widget="input")
+    max_steps = knob(param.Integer(3000, bounds=(MEASURE_EVERY, 1_000_000), step=MEASURE_EVERY,
+                                   doc=words.HELP_STEPS),
+                     key="steps", label="Stop after updates", widget="input")
 
     # ---- results -------------------------------------------------------------------------
     steps = param.List(default=[], doc="The generation: one core GenerationStep per character.")
+    status = param.Selector(default="idle", objects=["idle", "training", "stopped", "done", "diverged"])
+    curve = param.List(default=[], doc="[update, training loss, validation loss] rows, thinned.")
+    sample = param.String(default="", doc="What the network writes now, at temperature 1.")
+    progress = param.Integer(default=0, doc="Updates made so far, published with every frame.")
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self.network = self.new_network()
-        self.generate()
+        self.training_run = TrainingRun(self)
+        self.restart()
 
-    def new_network(self) -> CharMLP:
-        return CharMLP(VOCABULARY, context=3, hidden=64, seed=0)
+    def restart(self) -> None:
+        """A fresh network for the current context and width, untrained: update 0."""
+        self.network = CharMLP(VOCABULARY, context=self.context, hidden=self.hidden, seed=NETWORK_SEED)
+        self._windows = name_windows(TRAIN_NAMES, VOCABULARY, self.context)
+        self._validation = name_windows(VALIDATION_NAMES, VOCABULARY, self.context)
+        self._optimizer = Adam(learning_rate=self.learning_rate)
+        self._rng = np.random.default_rng(NETWORK_SEED)
+        self.updates, self.examples, self.seconds, self.beaten = 0, 0, 0.0, None
+        self._published_rows = -1
+        self._batch_losses: list[float] = []
+        windows, following = self._windows
+        first = (0, self.network.windows_loss(windows[:TRAIN_LOSS_SAMPLE], following[:TRAIN_LOSS_SAMPLE]),
+                 self.network.windows_loss(*self._validation))
+        self.training_run.history = LossHistory(first)
+        self.status = "idle"
+        self._publish()
+        self.generate()
 
     # ---- numbers -------------------------------------------------------------------------
 
@@ -135,6 +179,25 @@ class LanguageModelLesson(Lesson):
                 "top": [[VOCABULARY.characters[i], float(step.probabilities[i])]
                         for i in order[:SHOWN_CANDIDATES]]}
 
+    @property
+    def history(self) -> LossHistory:
+        assert self.training_run.history is not None
+        return self.training_run.history
+
+    def training_numbers(self) -> dict[str, Any]:
+        """The network's size, the work of its training so far (≈ 6·N·D) and where it stands."""
+        _, train, validation = self.history.last
+        return {"status": self.status, "updates": self.updates, "train_loss": train,
+                "validation_loss": validation, "parameters": self.network.parameter_count,
+                "examples": self.examples, "flops": 6 * self.network.parameter_count * self.examples,
+                "seconds": self.seconds,
+                "beat_bigram": self.beaten, "curve": list(self.curve), "sample": self.sample}
+
+    def message(self) -> str:
+        numbers = self.training_numbers()
+        return words.training_message(self.status, numbers["updates"], numbers["validation_loss"],
+                                      self.losses()["bigram_validation"], self.beaten)
+
     def results(self) -> dict[str, Any]:
         row = self.row_numbers()
         return {
@@ -148,6 +211,7 @@ class LanguageModelLesson(Lesson):
                        "logits": {c: z for c, _, z, _ in row},
                        "parameters": BIGRAM.parameter_count},
             "losses": self.losses(),
+            "network": self.training_numbers(),
             "generation": {
                 "model": self.model, "prompt": self.prompt, "text": self.text,
                 "temperature": self.temperature, "top_k": self.top_k, "seed": self.seed,
@@ -174,7 +238,65 @@ class LanguageModelLesson(Lesson):
         del values["prompt"]
         return [words.refused_prompt([quote(char) for char in bad] or [quote(prompt)], quote(self.prompt))]
 
+    # ---- training ------------------------------------------------------------------------
+
+    def _one_round(self) -> bool:
+        """UPDATES_PER_ROUND updates on random mini-batches; every MEASURE_EVERY updates (and at the
+        last one) a row of the curve with the validation loss. False when the run diverged."""
+        began = time.perf_counter()
+        self._optimizer.learning_rate = self.learning_rate  # live: the next update uses it
+        windows, following = self._windows
+        with np.errstate(all="ignore"):
+            for _ in range(UPDATES_PER_ROUND):
+                self._batch_losses.append(self.network.update(windows, following, self._optimizer,
+                                                              self._rng, self.batch_size))
+            self.updates += UPDATES_PER_ROUND
+            self.examples += UPDATES_PER_ROUND * self.batch_size
+            measured = self.updates % MEASURE_EVERY == 0 or self.updates >= self.max_steps
+            if measured:
+                validation = self.network.windows_loss(*self._validation)
+        self.seconds += time.perf_counter() - began
+        if not measured:
+            return math.isfinite(self._batch_losses[-1])
+        self.history.append((self.updates, float(np.mean(self._batch_losses)), validation))
+        self._batch_losses = []
+        if self.beaten is None and validation < self.losses()["bigram_validation"]:
+            self.beaten = {"updates": self.updates, "seconds": self.seconds}
+        return math.isfinite(validation)
+
+    def _publish(self) -> None:
+        """The frame the page draws: the updates so far; with each new row of the curve, the curve and
+        what the network writes now."""
+        changes: dict[str, Any] = {"progress": self.updates}
+        if self.history.count != self._published_rows:
+            self._published_rows = self.history.count
+            changes["curve"] = [list(row) for row in self.history]
+            changes["sample"] = generate(self.network, "", SAMPLE_LENGTH, 1.0, None, SAMPLE_SEED)
+        self.param.update(changes)
+
+    def announcement(self, status_name: str = "status") -> str:
+        return self.message()
+
     # ---- actions -------------------------------------------------------------------------
+
+    async def do_train(self) -> None:
+        """Train until Stop or the number of updates, drawing the curve about ten times a second."""
+        if self.training_run.running or self.status == "diverged":
+            return
+        outcome, _ = await self.training_run.train(
+            self._one_round, lambda: self.updates >= self.max_steps, self._publish, FRAME_SECONDS)
+        self._publish()
+        self.training_run.end(outcome)
+        if self.model == "network":
+            self.generate()
+
+    async def do_stop(self) -> None:
+        self.training_run.stop()
+
+    async def do_reset(self) -> None:
+        """An untrained network again (the same seed gives the same first weights)."""
+        await self.training_run.halt()
+        self.restart()
 
     async def do_new_seed(self) -> None:
         """Another seed: another text from the same model and knobs."""

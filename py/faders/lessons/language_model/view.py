@@ -11,11 +11,21 @@ from typing import Any
 
 import numpy as np
 import panel as pn
+from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
 
-from faders.lessons.kit.charts import ACCENT, MODEL, plain_figure
+from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, plain_figure
 from faders.lessons.kit.safe_text import escape
-from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
+from faders.lessons.kit.widgets import (
+    SHRINKS,
+    WRAP,
+    WRAPPED,
+    action_button,
+    knob_widgets,
+    show_locks,
+    status_styles,
+    unlocked,
+)
 from faders.lessons.language_model import words
 from faders.lessons.language_model.state import BIGRAM, VOCABULARY, LanguageModelLesson, character_of
 
@@ -36,6 +46,14 @@ class LanguageModelView:
         self.knobs = knob_widgets(lesson, seed={"width": 130}, length={"width": 110},
                                   pick={"width": 170}, prompt={"width": 200})
         self.new_seed_button = action_button(lesson, "New seed", "new_seed", width=100)
+        self.train_button = action_button(lesson, "Train", "train", button_type="primary", width=90)
+        self.stop_button = action_button(lesson, "Stop", "stop", disabled=True, width=90)
+        self.reset_button = action_button(lesson, "Reset", "reset", width=90)
+        self.curve_source = ColumnDataSource({"step": [], "train": [], "validation": []})
+        self.status = pn.pane.Markdown(sizing_mode="stretch_width", height=70)
+        self.cost = pn.pane.Markdown(sizing_mode="stretch_width", height=30)
+        self.sample = pn.pane.HTML(sizing_mode="stretch_width", stylesheets=[TEXT_CSS], height=40)
+        self.curve_figure = self._curve_figure()
         self.row_source = ColumnDataSource({"x": [0], "y": [0]})
         self.next_source = ColumnDataSource({"character": NAMES, "p": [0.0] * len(NAMES),
                                              "colour": [MODEL] * len(NAMES)})
@@ -50,8 +68,14 @@ class LanguageModelView:
         watch = lesson.param.watch
         watch(unlocked(self._on_row), ["row"])
         watch(unlocked(self._on_generation), ["steps", "pick"])
+        watch(unlocked(self._on_curve), ["curve", "sample"])
+        watch(unlocked(self._on_progress), ["progress"])
+        watch(unlocked(self._on_status), ["status"])
         self._on_row()
         self._on_generation()
+        self._on_curve()
+        self._on_progress()
+        self._on_status()
         self.losses.object = self._losses()
         self.layout = self._layout(with_prose)
 
@@ -83,7 +107,47 @@ class LanguageModelView:
         fig.vbar("character", top="p", width=0.8, source=self.step_source, color="colour")
         return fig
 
+    def _curve_figure(self) -> Any:
+        losses = self.lesson.losses()
+        fig = plain_figure(words.CURVE_TITLE, "update", "loss (nats)", height=260,
+                           y_range=Range1d(1.8, 3.5))
+        fig.line("step", "train", source=self.curve_source, color=MODEL, line_width=2,
+                 legend_label="training batches")
+        fig.line("step", "validation", source=self.curve_source, color=ACCENT, line_width=2,
+                 legend_label="validation names")
+        for value, dash, label in ((losses["bigram_validation"], "dashed", "bigram, validation"),
+                                   (losses["uniform"], "dotted", "knowing nothing")):
+            fig.line("step", "level", source=ColumnDataSource({"step": [0, 10**7], "level": [value] * 2}),
+                     color=MUTED, line_dash=dash, legend_label=label)
+        fig.x_range.start = 0
+        fig.legend.location = "top_right"
+        fig.legend.background_fill_alpha = 0.6
+        return fig
+
     # ---- reactions to the lesson ---------------------------------------------------------
+
+    def _on_curve(self, *_: Any) -> None:
+        rows = self.lesson.curve
+        self.curve_source.data = {"step": [r[0] for r in rows], "train": [r[1] for r in rows],
+                                  "validation": [r[2] for r in rows]}
+        self.curve_figure.x_range.end = max(rows[-1][0] if rows else 0, self.lesson.max_steps)
+        sample = escape(self.lesson.sample).replace(" ", "&nbsp;")
+        self.sample.object = f'<div class="generated">{sample}</div>'
+        if self.lesson.status == "training":
+            self.status.object = self.lesson.message()
+
+    def _on_progress(self, *_: Any) -> None:
+        numbers = self.lesson.training_numbers()
+        self.cost.object = words.cost(numbers["updates"], numbers["parameters"], numbers["examples"],
+                                      numbers["flops"])
+
+    def _on_status(self, *_: Any) -> None:
+        status = self.lesson.status
+        self.status.styles = status_styles(status)
+        self.status.object = self.lesson.message()
+        show_locks(self.knobs, self.lesson.locked())
+        self.train_button.disabled = status in ("training", "diverged")
+        self.stop_button.disabled = status != "training"
 
     def _on_row(self, *_: Any) -> None:
         row = self.lesson.row_numbers()
@@ -131,11 +195,19 @@ class LanguageModelView:
         controls = pn.Row(k["model"], k["prompt"], k["temperature"], k["top_k"], k["seed"],
                           pn.pane.Bokeh(self.new_seed_button, margin=(18, 10, 5, 10)), k["length"],
                           styles=WRAP, sizing_mode="stretch_width")
+        buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
+                                margin=(18, 10, 5, 10))
+        training = pn.Column(
+            words.TRAINING_HEADING, words.TRAINING_INTRO,
+            pn.Row(k["context"], k["hidden"], k["learning_rate"], k["batch_size"], k["max_steps"], buttons,
+                   styles=WRAP, sizing_mode="stretch_width"),
+            self.status, self.curve_figure, self.cost, words.SAMPLE_HEADING, self.sample,
+            sizing_mode="stretch_width", styles=SHRINKS)
         generating = pn.Column(
             words.GENERATING_HEADING, words.GENERATING_INTRO, controls, self.text, self.text_words,
             k["pick"], self.step_figure, self.step_words, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [counting, generating]
+        parts += [counting, training, generating]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

@@ -36,6 +36,17 @@ HEATMAP_TITLE = "How often each character follows each other one (log scale)"
 HEATMAP_X = "next character"
 HEATMAP_Y = "character before"
 NEXT_TITLE = "P(next character | the character before)"
+TRAINING_HEADING = "### 2 · Training a small network"
+TRAINING_INTRO = (
+    "Counting sees one character back. A network can read several: the last few characters, each "
+    "as a one-hot vector, go through one hidden layer (tanh) to 27 logits. Training repeats forward, "
+    "loss, backward, update on random batches of windows from the training names (Adam). The curve "
+    "shows its loss on those batches and on the validation names; the dashed line is the bigram's "
+    f"validation loss, the dotted one knowing nothing (ln 27). Training costs about 6 · N · D "
+    f"floating-point operations for N parameters and D examples seen: [the scale lesson]({SCALE_PAGE}) "
+    "works that out for models a billion times larger.")
+CURVE_TITLE = "Loss while training (nats per character)"
+SAMPLE_HEADING = "What the network writes now (temperature 1, seed 0):"
 GENERATING_HEADING = "### 3 · Generating: one character at a time"
 GENERATING_INTRO = (
     "Start from a prompt (the first letters of a name, or nothing), ask the model for the next "
@@ -55,6 +66,11 @@ HELP_SEED = "The seed of the draws: the same seed gives the same text."
 HELP_LENGTH = "How many characters to generate."
 HELP_MODEL = "Which model generates: the bigram counts, or the network (trained or not)."
 HELP_PICK = "Which generated character to look at: its distribution is drawn below."
+HELP_CONTEXT = "How many characters before the next one the network reads."
+HELP_HIDDEN = "How many hidden units (tanh) the network has between its input and its logits."
+HELP_LEARNING_RATE = "How far each update moves the weights (Adam); it can change while training runs."
+HELP_BATCH = "How many windows each update learns from."
+HELP_STEPS = "Training stops by itself after this many updates."
 K_REASON = "there are 27 characters"
 PROMPT_RULE = "letters a to z and spaces only, at most 40"
 
@@ -80,6 +96,28 @@ def losses(vocabulary_size: int, uniform: float, train: float, validation: float
             f"e^{format_number(validation)} ≈ **{format_number(math.exp(validation))}** equally likely "
             f"characters instead of {vocabulary_size}: the loss is the surprise, −ln P, of each true "
             f"next character, averaged.")
+
+
+def training_message(status: str, updates: int, validation: float, bigram: float,
+                     beaten: dict | None) -> str:
+    """How training stands, in words."""
+    beat = (f" It beat the bigram's {format_number(bigram)} nats after {format_count(beaten['updates'])} "
+            f"updates, {beaten['seconds']:.2f} s of training here." if beaten else
+            f" The bigram's validation loss to beat: {format_number(bigram)} nats.")
+    now = f"validation loss {format_number(validation)} nats after {format_count(updates)} updates."
+    if status == "training":
+        return f"Training: {now}{beat}"
+    if status in ("stopped", "done"):
+        return f"Stopped: {now}{beat} Train continues from here; Reset starts again."
+    if status == "diverged":
+        return "Training diverged: the loss grew beyond what can be shown. Press Reset, try a smaller rate."
+    return f"An untrained network: {now} Press Train.{beat}"
+
+
+def cost(updates: int, parameters: int, examples: int, flops: float) -> str:
+    """The network's size and the work of its training so far (Markdown)."""
+    return (f"Update **{format_count(updates)}** · **N = {format_count(parameters)}** parameters · "
+            f"**D = {format_count(examples)}** examples seen · training ≈ 6 · N · D = **{flops:.3g}** FLOPs")
 
 
 def row_formula(character: str, top: list[tuple[str, int, float, float]]) -> str:
