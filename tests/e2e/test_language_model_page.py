@@ -73,6 +73,17 @@ def test_training_beats_the_bigram_and_repeats_cpythons_run(page: Page) -> None:
     expect(live(page).get_by_text("It beat the bigram", exact=False).first).to_be_visible()
 
 
+def test_selecting_a_generated_character_shows_its_distribution(page: Page) -> None:
+    box = live(page).get_by_role("textbox", name="Look at character #")
+    box.fill("5")
+    box.press("Enter")
+    picked = until(page, "(s) => s.settings.at === '5'")["results"]["generation"]["picked"]
+    mine = cpython({**LINK, "at": "5"})["generation"]["picked"]
+    assert picked["index"] == 5 and picked["character"] == mine["character"]
+    expect(live(page).get_by_text(f"Character 6, '{mine['character'].replace(' ', '␣')}', was drawn",
+                                  exact=False)).to_be_visible()
+
+
 def test_a_bad_prompt_is_refused_and_said(page: Page) -> None:
     state = page.evaluate("faders.set({prompt: 'Zo<'})")
     assert state["settings"]["prompt"] == "ka" and "Ignored the prompt" in state["notices"][0]
