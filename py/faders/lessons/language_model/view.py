@@ -13,8 +13,9 @@ import numpy as np
 import panel as pn
 from bokeh.layouts import row as bk_row
 from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
+from bokeh.palettes import Blues256
 
-from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, plain_figure
+from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, nice_ceiling, plain_figure
 from faders.lessons.kit.safe_text import escape
 from faders.lessons.kit.widgets import (
     SHRINKS,
@@ -64,6 +65,7 @@ class LanguageModelView:
         self.text_words = pn.pane.Markdown(sizing_mode="stretch_width")
         self.step_words = pn.pane.Markdown(sizing_mode="stretch_width")
         self.step_figure = self._step_figure()
+        self.next_figure = self._next_figure()
 
         watch = lesson.param.watch
         watch(unlocked(self._on_row), ["row"])
@@ -85,8 +87,8 @@ class LanguageModelView:
         size = VOCABULARY.size
         fig = plain_figure(words.HEATMAP_TITLE, words.HEATMAP_X, words.HEATMAP_Y, height=420,
                            x_range=Range1d(-0.5, size - 0.5), y_range=Range1d(size - 0.5, -0.5))
-        fig.image(image=[np.log1p(BIGRAM.counts).astype(np.float32)], x=-0.5, y=size - 0.5, dw=size,
-                  dh=size, palette="Blues256")
+        fig.image(image=[np.log1p(BIGRAM.counts).astype(np.float32)], x=-0.5, y=-0.5, dw=size,
+                  dh=size, palette=list(reversed(Blues256)))  # darker: more often; never seen: white
         fig.rect("x", "y", width=size, height=1, source=self.row_source, fill_alpha=0,
                  line_color=ACCENT, line_width=2)
         for axis in (fig.xaxis, fig.yaxis):
@@ -154,6 +156,7 @@ class LanguageModelView:
         a = VOCABULARY.characters.index(character_of(self.lesson.row))
         self.row_source.data = {"x": [(VOCABULARY.size - 1) / 2], "y": [a]}
         best = max(p for *_, p in row)
+        self.next_figure.y_range.end = nice_ceiling(best)
         self.next_source.data = {"character": NAMES, "p": [p for *_, p in row],
                                  "colour": [ACCENT if p == best else MODEL for *_, p in row]}
         top = sorted(row, key=lambda r: -r[3])[:8]
@@ -188,7 +191,7 @@ class LanguageModelView:
         counting = pn.Column(
             words.COUNTING_HEADING, words.COUNTING_INTRO,
             pn.Row(pn.Column(self._heatmap(), styles=WRAPPED, sizing_mode="stretch_width"),
-                   pn.Column(k["row"], self._next_figure(), self.formula, styles=WRAPPED,
+                   pn.Column(k["row"], self.next_figure, self.formula, styles=WRAPPED,
                              sizing_mode="stretch_width"),
                    styles=WRAP, sizing_mode="stretch_width"),
             self.losses, sizing_mode="stretch_width", styles=SHRINKS)

@@ -32,7 +32,7 @@ COUNTING_INTRO = (
     f"starts after a space and ends before one. The log of each count (plus one, so that no pair is "
     f"impossible) is a logit: softmax over a row gives the next-character probabilities. "
     f"[The logits lesson]({LOGITS_PAGE}) shows softmax and temperature on their own.")
-HEATMAP_TITLE = "How often each character follows each other one (log scale)"
+HEATMAP_TITLE = "How often each pair occurs (log scale)"
 HEATMAP_X = "next character"
 HEATMAP_Y = "character before"
 NEXT_TITLE = "P(next character | the character before)"
