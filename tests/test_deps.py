@@ -154,3 +154,13 @@ def test_lock_drops_unshipped_dependencies_and_breaks_cycles() -> None:
     assert packages["panel-material-ui"]["depends"] == ["bokeh"]
     assert packages["bokeh"]["depends"] == ["numpy"]
     assert packages["numpy"]["depends"] == []
+
+
+def test_the_shipped_names_corpus_matches_its_pin_and_its_derivation() -> None:
+    from tools.deps import names_corpus
+
+    (spec,) = load_manifest()["data"]
+    corpus = verify(ROOT / spec["corpus"], spec["corpus_sha256"])
+    census = "MARY           2.629  2.629      1\nANNA  0.1 0.2 2\n\n"
+    assert names_corpus([census, "JAMES 3.3 3.3 1\nMARY 0.1 0.1 2\n"]) == "mary\nanna\njames\n"
+    assert corpus.read_text(encoding="ascii").startswith("mary\npatricia\n")

@@ -211,3 +211,21 @@ def test_bad_points_are_refused_whole_with_a_notice(raw: str, fragment: str) -> 
     applied = parse_query(Points(), {"pts": "points"}, {"pts": raw})
     assert applied.values == {}
     assert len(applied.notices) == 1 and fragment in applied.notices[0]
+
+
+def test_a_text_knob_takes_the_text_as_given_and_gets_a_text_box() -> None:
+    import panel as pn
+
+    from faders.lessons.kit.knobs import knob
+    from faders.lessons.kit.widgets import knob_widgets
+
+    class Prompted(param.Parameterized):
+        prompt = knob(param.String(default="", doc="The start."), key="p", label="Prompt")
+
+    state = Prompted()
+    applied = parse_query(state, {"p": "prompt"}, {"p": " an "})
+    assert applied.values == {"prompt": " an "} and applied.notices == []
+    state.prompt = "ab"
+    assert to_query(state, {"p": "prompt"}) == {"p": "ab"}
+    widget = knob_widgets(state)["prompt"]
+    assert isinstance(widget, pn.widgets.TextInput) and widget.name == "Prompt"

@@ -107,3 +107,45 @@ def bias_variance_speed(browser, base_url: str, print_rows: Callable) -> None:  
         ("200 fits resampled, faders.core (slowest degree)", f"{max(resample_core) * 1e3:.0f} ms", "≤ 1 s"),
         ("200 fits resampled, page Resample (set + run)", f"{resample_page:.0f} ms", ""),
     ])
+
+
+def language_model_training(browser, base_url: str, print_rows: Callable) -> None:  # type: ignore[no-untyped-def]
+    """Lesson `language-model` at its defaults (context 3, 64 hidden units, batch 32, Adam 0.01,
+    3,000 updates): updates a second, when the network's validation loss first beats the bigram's, and
+    the page's redraws a second while it trains; in Pyodide in Chromium and in CPython, same run."""
+    import asyncio
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from faders.lessons.language_model import LanguageModelLesson
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "lessons/language-model.html")
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    drawn_before, began = page.evaluate("faders.drawn"), time.perf_counter()
+    browser_run = page.evaluate("faders.run('train')")["results"]["network"]
+    drawn = (page.evaluate("faders.drawn") - drawn_before) / (time.perf_counter() - began)
+    context.close()
+    lesson = LanguageModelLesson()
+    # In a thread of its own: Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, lesson.run("train")).result()
+    cpython_run = lesson.results()["network"]
+
+    def per_second(run: dict) -> str:
+        return f"{run['updates'] / run['seconds']:,.0f}"
+
+    def beat(run: dict) -> str:
+        beaten = run["beat_bigram"]
+        return f"{beaten['seconds']:.2f} s ({beaten['updates']:,} updates)" if beaten else "not beaten"
+
+    print("\nLesson `language-model`, defaults (3 characters → 64 tanh → 27 logits, batch 32, "
+          "3,000 updates), Pyodide in Chromium and CPython")
+    print_rows([("updates per second, Pyodide", per_second(browser_run), ""),
+                ("updates per second, CPython", per_second(cpython_run), ""),
+                ("beats the bigram's validation loss, Pyodide", beat(browser_run), "≤ 10 s"),
+                ("beats the bigram's validation loss, CPython", beat(cpython_run), ""),
+                ("validation loss after 3,000 updates (bigram: 2.366)",
+                 f"{browser_run['validation_loss']:.3f}", ""),
+                ("redraws per second while training, drawn by the page", f"{drawn:.1f}", "≥ 10")])

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import tomllib
 import zipfile
@@ -238,6 +239,36 @@ def fetch_compiled_wheels(source: dict[str, Any], names: list[str], lock: dict[s
     return sorted(wheels, key=lambda w: order.index(w.name))
 
 
+def names_corpus(lists: list[str]) -> str:
+    """The corpus of first names from the Census lists (lines "MARY  2.629  2.629  1"): each name once,
+    lower case, one a line, in the order the lists give them (most frequent first, female then male)."""
+    names = dict.fromkeys(line.split()[0].lower() for text in lists for line in text.splitlines()
+                          if line.strip())
+    return "".join(f"{name}\n" for name in names)
+
+
+def check_data(specs: list[dict[str, Any]], cache: Path) -> list[Path]:
+    """Each data corpus in the package, derived again from its pinned source and found identical."""
+    corpora = []
+    for spec in specs:
+        corpus = verify(ROOT / spec["corpus"], spec["corpus_sha256"])
+        sdists = cache / "sdists"
+        sdist = _cached(sdists, spec, (".tar.gz",))
+        if sdist is None:
+            _say(f"pip download {spec['name']}=={spec['version']} (sdist, data)")
+            _pip_download([spec], sdists, sdist=True)
+            sdist = _cached(sdists, spec, (".tar.gz",))
+            assert sdist is not None
+        top = f"{spec['name']}-{spec['version']}"
+        with tarfile.open(sdist) as archive:
+            lists = [archive.extractfile(f"{top}/{name}").read().decode("ascii")  # type: ignore[union-attr]
+                     for name in spec["files"]]
+        if names_corpus(lists).encode() != corpus.read_bytes():
+            raise HashMismatchError(f"{spec['corpus']} is not what {sdist.name} gives")
+        corpora.append(corpus)
+    return corpora
+
+
 def fetch_all(cache_dir: Path = ROOT / ".cache") -> Deps:
     """Download (or build) and verify everything deps.toml pins; quick when already cached."""
     manifest = load_manifest()
@@ -254,6 +285,7 @@ def fetch_all(cache_dir: Path = ROOT / ".cache") -> Deps:
                                      lock, cache)
     pure = fetch_pure_wheels(manifest.get("wheel", []), cache)
     pure += build_sdist_wheels(manifest.get("sdist", []), cache)
+    check_data(manifest.get("data", []), cache)
     _say(f"verified Pyodide {core['version']} core, {len(compiled)} compiled and {len(pure)} pure wheels")
     return Deps(pyodide_dir=pyodide_dir, core_files=core_files, lock=lock,
                 compiled_wheels=compiled, pure_wheels=pure, cache_dir=cache)

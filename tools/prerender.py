@@ -6,6 +6,7 @@ from faders.lessons.bias_variance import preview as bias_variance_preview
 from faders.lessons.function import preview as function_preview
 from faders.lessons.gpus import preview as gpus_preview
 from faders.lessons.knn import preview as knn_preview
+from faders.lessons.language_model import preview as language_model_preview
 from faders.lessons.logits import preview as logits_preview
 from faders.lessons.network import preview as network_preview
 from faders.lessons.scale import preview as scale_preview
@@ -13,4 +14,5 @@ from faders.lessons.scale import preview as scale_preview
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
             "scale": scale_preview.picture, "gpus": gpus_preview.picture,
             "network": network_preview.picture, "knn": knn_preview.picture,
-            "bias-variance": bias_variance_preview.picture}
+            "bias-variance": bias_variance_preview.picture,
+            "language-model": language_model_preview.picture}

@@ -82,6 +82,8 @@ WALKS = {
                    "Draw", "(s) => s.results.draw_log.length > 0", ["Most likely: cat"]),
     "bias-variance": Walk("Polynomial degree", ["ArrowRight"] * 2, "(s) => s.settings.degree === '5'",
                           "Resample", "(s) => s.settings.draw === '1'", ["Degree 5"]),
+    "language-model": Walk("Temperature T", ["ArrowRight"] * 2, "(s) => s.settings.t === '1.1'",
+                           "New seed", "(s) => s.settings.seed !== '0'", ["the likeliest next character"]),
     "gpus": Walk("Epochs", ["ArrowLeft"] * 2, "(s) => s.settings.epochs === '1'",
                  "Train", "(s) => s.results.status !== 'idle' && s.results.status !== 'training'"),
 }

@@ -124,3 +124,17 @@ def test_bias_variance_lesson_under_panel_serve(browser: Browser, panel_server: 
     resampled = BiasVarianceLesson(degree=9, draw=1).results()
     expect(page.get_by_text(format_number(resampled["variance"])).first).to_be_visible(timeout=30_000)
     context.close()
+
+
+def test_language_model_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.language_model import LanguageModelLesson
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=language-model&prompt=jo&seed=3&k=0")
+    expect(page.get_by_text("Ignored k='0'")).to_be_visible(timeout=30_000)
+    text = LanguageModelLesson(prompt="jo", seed=3).text
+    expect(page.get_by_text(text.replace(" ", "\u00a0")[:10], exact=False).first).to_be_visible()
+    page.get_by_role("button", name="New seed").click()
+    expect(page.get_by_text(text.replace(" ", "\u00a0")[:10], exact=False)).to_have_count(0, timeout=30_000)
+    context.close()

@@ -25,9 +25,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from faders.core.losses import cross_entropy
 from faders.core.mlp import MLP
-from faders.core.optimizers import Adam
+from faders.core.optimizers import Adam, Optimizer
 from faders.core.softmax import sample, softmax
-from faders.core.training import Epoch, train
+from faders.core.training import Epoch, train, train_step
 
 Seed = int | np.random.Generator
 
@@ -261,6 +261,52 @@ class CharMLP:
         x, y = self.examples(text_or_ids)
         return cross_entropy(self.network.predict(x), y)[0]
 
+    def windows_loss(self, windows: np.ndarray, following: np.ndarray) -> float:
+        """Mean −log P(following | window) over windows (n, context) of ids, in nats."""
+        return cross_entropy(self.logits(windows), np.asarray(following))[0]
+
+    def update(self, windows: np.ndarray, following: np.ndarray, optimizer: Optimizer,
+               rng: np.random.Generator, batch_size: int = 32) -> float:
+        """One step of training on `batch_size` windows drawn at random: forward, loss, backward,
+        update. Returns the batch's loss before the update, in nats."""
+        batch = rng.integers(0, len(windows), batch_size)
+        x = one_hot_windows(windows[batch], self.vocabulary.size)
+        return train_step(self.network, optimizer, x, following[batch], loss="cross_entropy")[0]
+
+
+# --- Names as data: one name a line, each read on its own ------------------------------------------
+
+BOUNDARY = " "  # what comes before and after every name, as "." does in makemore
+
+
+def split_names(names: Sequence[str], validation_share: float = 0.1,
+                seed: Seed = 0) -> tuple[list[str], list[str]]:
+    """The names shuffled with `seed` and cut in two: (training, validation), the validation set
+    round(share · n) names (at least one, and at least one left to train on)."""
+    if len(names) < 2 or not 0 < validation_share < 1:
+        raise ValueError("a split needs at least 2 names and a validation share between 0 and 1")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    order = rng.permutation(len(names))
+    held_out = min(max(1, round(validation_share * len(names))), len(names) - 1)
+    return [names[i] for i in order[held_out:]], [names[i] for i in order[:held_out]]
+
+
+def names_text(names: Sequence[str]) -> str:
+    """The names as one text, each between spaces: " emma olivia ". Its pairs of neighbours are the
+    bigram's data: (" ", "e") starts a name, ("a", " ") ends one."""
+    return BOUNDARY + BOUNDARY.join(names) + BOUNDARY
+
+
+def name_windows(names: Sequence[str], vocabulary: Vocabulary, context: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every window of `context` ids (n, context) and the id that follows it (n,), each name read on
+    its own: padded on the left with `context` spaces, ended by one. Each name of L letters gives
+    L + 1 windows (its letters and its end), so with context 1 they are the pairs of names_text."""
+    context = check_context(context)
+    ids = [np.concatenate([np.full(context, vocabulary.padding_id), vocabulary.encode(name + BOUNDARY)])
+           for name in names]
+    pairs = [context_windows(one, context) for one in ids]
+    return np.concatenate([w for w, _ in pairs]), np.concatenate([f for _, f in pairs])
+
 
 # --- Using a model: next-character probabilities and generation ------------------------------------
 
@@ -293,10 +339,27 @@ def generate(model: LanguageModel, prompt: str, length: int, temperature: float 
     Each step: logits for the next character, softmax with temperature and top-k, one seeded draw,
     append, repeat. Temperature 0 always takes the likeliest character (argmax), as top_k=1 does.
     """
+    steps = generation_steps(model, prompt, length, temperature, top_k, seed)
+    return model.vocabulary.decode([step.drawn for step in steps])
+
+
+@dataclass(frozen=True)
+class GenerationStep:
+    """One generated character: the distribution it was drawn from and the id drawn."""
+
+    probabilities: np.ndarray  # (V,), after temperature and top-k
+    drawn: int
+
+
+def generation_steps(model: LanguageModel, prompt: str, length: int, temperature: float = 1.0,
+                     top_k: int | None = None, seed: Seed = 0) -> list[GenerationStep]:
+    """What `generate` does, step by step: each new character with the distribution it came from."""
     check_generation(length, temperature, top_k)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     ids = list(model.vocabulary.encode(prompt))
+    steps = []
     for _ in range(length):
         probabilities = softmax(model.next_logits(ids), temperature, top_k)
         ids.append(int(sample(probabilities, 1, rng)[0]))
-    return model.vocabulary.decode(ids[len(ids) - length:])
+        steps.append(GenerationStep(probabilities, ids[-1]))
+    return steps

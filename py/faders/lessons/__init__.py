@@ -21,6 +21,7 @@ LESSON_CLASSES: dict[str, tuple[str, str]] = {
     "scale": ("faders.lessons.scale", "ScaleLesson"),
     "logits": ("faders.lessons.logits", "LogitsLesson"),
     "gpus": ("faders.lessons.gpus", "GpusLesson"),
+    "language-model": ("faders.lessons.language_model", "LanguageModelLesson"),
 }
 
 

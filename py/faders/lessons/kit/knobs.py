@@ -29,7 +29,7 @@ import param
 
 # Where a parameter keeps its Knob: param's own `metadata` slot, free for such use.
 KNOB = "faders.knob"
-WIDGET_KINDS = ("slider", "input", "select", "checkbox")
+WIDGET_KINDS = ("slider", "input", "select", "checkbox", "text")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Knob:
     lock_reason: str = ""
     # Further statuses in which it is locked, each with the reason: {"trained": "frozen after …"}.
     locked_in: Mapping[str, str] = field(default_factory=dict)
-    # "slider", "input", "select" or "checkbox"; "" lets the parameter's type decide.
+    # "slider", "input", "select", "checkbox" or "text"; "" lets the parameter's type decide.
     widget: str = ""
     # More options of its widget (e.g. format="0.00"); layout (width, margin) is the view's to give.
     options: Mapping[str, Any] = field(default_factory=dict)

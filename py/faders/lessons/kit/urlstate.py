@@ -220,6 +220,8 @@ def parse_value(parameter: param.Parameter, raw: object) -> object:
             choices = ", ".join(str(o) for o in parameter.objects)
             raise ValueError(f"is not one of {choices}")
         return next(o for o in parameter.objects if str(o) == text)
+    if isinstance(parameter, param.String):
+        return str(raw)  # as typed, spaces too: the lesson checks its characters (check_together)
     if isinstance(parameter, param.Number):
         spec = knob_of(parameter)
         return parse_number(text, parameter.bounds, whole=isinstance(parameter, param.Integer),

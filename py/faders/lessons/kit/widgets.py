@@ -47,6 +47,7 @@ def knob_widget(owner: param.Parameterized, name: str, **layout: Any) -> pn.widg
         "input": pn.widgets.IntInput if whole else pn.widgets.FloatInput,
         "select": pn.widgets.Select,
         "checkbox": pn.widgets.Checkbox,
+        "text": pn.widgets.TextInput,
     }[kind]
     return widget_class.from_param(parameter, **{**spec.options, **layout})
 
@@ -54,6 +55,8 @@ def knob_widget(owner: param.Parameterized, name: str, **layout: Any) -> pn.widg
 def _kind_of(parameter: param.Parameter) -> str:
     if isinstance(parameter, param.Boolean):
         return "checkbox"
+    if isinstance(parameter, param.String):
+        return "text"
     if isinstance(parameter, param.Selector):
         return "select"
     if isinstance(parameter, param.Number):
@@ -62,7 +65,7 @@ def _kind_of(parameter: param.Parameter) -> str:
 
 
 def _has_widget(owner: param.Parameterized, name: str) -> bool:
-    typed = isinstance(owner.param[name], param.Boolean | param.Selector | param.Number)
+    typed = isinstance(owner.param[name], param.Boolean | param.Selector | param.Number | param.String)
     return bool(knobs(owner)[name].widget) or typed
 
 
