@@ -13,7 +13,7 @@ import pytest
 
 from faders.core.language_model import BigramModel, generate, generation_steps, names_text, split_names
 from faders.data import first_names
-from faders.lessons.kit.charts import figures
+from faders.lessons.kit.charts import figures, title_of
 from faders.lessons.language_model import LanguageModelLesson, words
 from faders.lessons.language_model.state import TRAIN_NAMES, VALIDATION_NAMES, VOCABULARY
 from tests.helpers import run
@@ -34,7 +34,7 @@ class Page:
         return "\n".join(str(pane.object) for pane in panes)
 
     def data(self, title: str, column: str) -> list:
-        fig = next(fig for fig in figures(self.layout) if fig.title.text == title)
+        fig = next(fig for fig in figures(self.layout) if title_of(fig) == title)
         return list(fig.renderers[0].data_source.data[column])
 
 

@@ -32,7 +32,7 @@ from faders.lessons.language_model.state import BIGRAM, VOCABULARY, LanguageMode
 
 NAMES = [words.character_name(c) for c in VOCABULARY.characters]
 TEXT_CSS = """
-.generated { font-family: ui-monospace, monospace; font-size: 18px; line-height: 1.6;
+.generated { font-family: ui-monospace, monospace; font-size: var(--faders-prose); line-height: 1.6;
              overflow-wrap: anywhere; }
 .generated .prompt { color: #5f6b76; }
 .generated mark { background: #ffe8cc; outline: 2px solid #d9480f; }
