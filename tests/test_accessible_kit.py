@@ -65,3 +65,17 @@ def test_the_logits_lesson_announces_its_result_when_changes_settle() -> None:
     said = announcer(layout).tags[0]
     assert said.startswith("Most likely: cat, probability 0.")
     assert "at temperature 2;" in said and "In 1,000 draws, cat came up" in said
+
+
+def test_a_map_of_numbers_says_its_size_and_the_range_of_its_values() -> None:
+    import numpy as np
+
+    from faders.lessons.kit.formatting import format_number
+    from faders.lessons.language_model import LanguageModelLesson
+
+    lesson = LanguageModelLesson()
+    counts = np.array(lesson.results()["bigram"]["counts"], dtype=float)
+    words = alternatives(lesson.view())["How often each pair occurs (log scale)"]
+    # The map shows ln(1 + count) of every pair of the 27 characters.
+    assert (f"A colour map of 27 × 27 cells, values from 0 to {format_number(np.log1p(counts).max())}."
+            in words)

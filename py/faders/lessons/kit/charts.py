@@ -160,6 +160,23 @@ def _bars(renderer: GlyphRenderer, category: str, value: str) -> str:
     return "bars: " + "; ".join(pairs[:MOST_BARS]) + more if pairs else ""
 
 
+def _colour_map(renderer: GlyphRenderer, kind: str) -> str:
+    """A map's size in cells, and for a map of numbers (not of colours) the range of its values."""
+    images = _column(renderer, "image")
+    first = np.asarray(images[0]) if images is not None and len(images) else None
+    if first is None or first.ndim != 2:
+        return "a colour map"
+    rows, columns = first.shape
+    if kind == "ImageRGBA":
+        return f"a colour map of {rows} × {columns} cells"
+    values = np.concatenate([np.asarray(image, dtype=float).ravel() for image in images])
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return f"a colour map of {rows} × {columns} cells"
+    return (f"a colour map of {rows} × {columns} cells, values from {format_number(values.min())} "
+            f"to {format_number(values.max())}")
+
+
 def _series(renderer: GlyphRenderer) -> str:
     kind = type(renderer.glyph).__name__
     if kind in ("VBar", "HBar"):
@@ -168,7 +185,7 @@ def _series(renderer: GlyphRenderer) -> str:
         if bars:
             return bars
     if kind in ("Image", "ImageRGBA"):
-        return "a colour map"
+        return _colour_map(renderer, kind)
     xs, ys = _numbers(_column(renderer, "x")), _numbers(_column(renderer, "y"))
     if kind in ("MultiLine", "Segment", "Patches"):
         count = len(next(iter(renderer.data_source.data.values()), []))
