@@ -109,6 +109,14 @@ def bias_variance_speed(browser, base_url: str, print_rows: Callable) -> None:  
     ])
 
 
+# Records the page's long tasks (the browser reports those over 50 ms) from now on.
+WATCH_LONG_TASKS_JS = """() => {
+  window.benchLongTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach(
+    (entry) => window.benchLongTasks.push(entry.duration))).observe({type: "longtask"});
+}"""
+
+
 def language_model_training(browser, base_url: str, print_rows: Callable) -> None:  # type: ignore[no-untyped-def]
     """Lesson `language-model` at its defaults (context 3, 64 hidden units, batch 32, Adam 0.01,
     3,000 updates): updates a second, when the network's validation loss first beats the bigram's, and
@@ -123,9 +131,11 @@ def language_model_training(browser, base_url: str, print_rows: Callable) -> Non
     page = context.new_page()
     page.goto(base_url + "lessons/language-model.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    page.evaluate(WATCH_LONG_TASKS_JS)
     drawn_before, began = page.evaluate("faders.drawn"), time.perf_counter()
     browser_run = page.evaluate("faders.run('train')")["results"]["network"]
     drawn = (page.evaluate("faders.drawn") - drawn_before) / (time.perf_counter() - began)
+    longest_task = max(page.evaluate("window.benchLongTasks"), default=0.0)
     context.close()
     lesson = LanguageModelLesson()
     # In a thread of its own: Playwright keeps an event loop running in this one.
@@ -148,4 +158,6 @@ def language_model_training(browser, base_url: str, print_rows: Callable) -> Non
                 ("beats the bigram's validation loss, CPython", beat(cpython_run), ""),
                 ("validation loss after 3,000 updates (bigram: 2.366)",
                  f"{browser_run['validation_loss']:.3f}", ""),
-                ("redraws per second while training, drawn by the page", f"{drawn:.1f}", "≥ 10")])
+                ("redraws per second while training, drawn by the page", f"{drawn:.1f}", "≥ 10"),
+                ("longest main-thread task while training",
+                 f"{longest_task:.0f} ms" if longest_task else "none over 50 ms", "≤ 100 ms")])
