@@ -26,6 +26,7 @@ from faders.lessons.bias_variance.state import (
 )
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, WARNING, plain_figure
 from faders.lessons.kit.knobs import knobs
+from faders.lessons.kit.places import place
 from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 
 Y_RANGE = (-2.5, 2.5)
@@ -220,8 +221,10 @@ class BiasVarianceView:
                       styles=WRAP, sizing_mode="stretch_width")
         link = f"[{words.NETWORK_LINK_TEXT}]({network_link()}){words.NETWORK_LINK_AFTER}"
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [data, capacity, pn.Row(one_fit, curve, styles=WRAP, sizing_mode="stretch_width"),
-                  words.RESAMPLE_HEADING, resampling, many, self.parts,
+        parts += [place("data", data), place("capacity", capacity),
+                  pn.Row(place("fit", one_fit), place("curve", curve), styles=WRAP,
+                         sizing_mode="stretch_width"),
+                  words.RESAMPLE_HEADING, place("resample", resampling), many, self.parts,
                   words.CURES_HEADING, words.CURES, pn.pane.Markdown(link, sizing_mode="stretch_width")]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 

@@ -20,6 +20,7 @@ from faders.lessons.function import words
 from faders.lessons.function.state import B_RANGE, CONTOUR_LEVELS, W_RANGE, FunctionLesson
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, plain_figure
 from faders.lessons.kit.code import code_block
+from faders.lessons.kit.places import place
 from faders.lessons.kit.widgets import (
     SHRINKS,
     WRAP,
@@ -190,15 +191,18 @@ class FunctionView:
                             styles=WRAPPED, sizing_mode="stretch_width")
         buttons = pn.pane.Bokeh(bk_row(self.train_button, self.stop_button, self.reset_button),
                                 margin=(18, 10, 5, 10))
-        controls = pn.Row(self.knobs["learning_rate"], self.knobs["steps"], buttons, styles=WRAP,
+        controls = pn.Row(place("learning-rate", self.knobs["learning_rate"]), self.knobs["steps"], buttons,
+                          styles=WRAP,
                           sizing_mode="stretch_width")
         training = pn.Column(words.TRAINING_HEADING, controls, self.counter, self.status,
-                             words.LOOP_HEADING, self.code, sizing_mode="stretch_width",
+                             words.LOOP_HEADING, place("loop", self.code), sizing_mode="stretch_width",
                              styles=SHRINKS)
         inference = pn.Column(words.INFERENCE_HEADING, words.INFERENCE_INTRO, self.knobs["x_new"],
                               self.inference, self.cost, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [pn.Row(hand, surface, styles=WRAP, sizing_mode="stretch_width"), training, inference]
+        parts += [pn.Row(place("hand", hand), place("surface", surface), styles=WRAP,
+                         sizing_mode="stretch_width"),
+                  place("training", training), place("inference", inference)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

@@ -15,6 +15,7 @@ from faders.lessons.gpus import words
 from faders.lessons.gpus.state import GpusLesson
 from faders.lessons.gpus.words import MEASURES, engine_name
 from faders.lessons.kit.charts import ACCENT, MODEL, nice_ceiling, plain_figure
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.widgets import (
     BOX,
@@ -225,7 +226,8 @@ class GpusView:
         inference = pn.Column(words.INFERENCE_HEADING, self.cost_pane,
                               sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [engine, benchmark, training, inference]
+        parts += [place("engine", engine), place("benchmark", benchmark), place("training", training),
+                  place("inference", inference)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

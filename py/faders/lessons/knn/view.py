@@ -17,6 +17,7 @@ from bokeh.palettes import interp_palette
 
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, plain_figure
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 from faders.lessons.knn import words
@@ -171,7 +172,8 @@ class KnnView:
         forgetting = pn.Column(words.FORGET_HEADING, k["forget"], self.forgotten,
                                sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [models, asking, keeping, forgetting]
+        parts += [place("maps", models), place("query", asking), place("keep", keeping),
+                  place("forget", forgetting)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

@@ -16,6 +16,7 @@ from bokeh.models import ColumnDataSource, FactorRange, FixedTicker, Range1d
 from bokeh.palettes import Blues256
 
 from faders.lessons.kit.charts import ACCENT, MODEL, MUTED, nice_ceiling, plain_figure
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import escape
 from faders.lessons.kit.widgets import (
     SHRINKS,
@@ -210,7 +211,7 @@ class LanguageModelView:
             words.GENERATING_HEADING, words.GENERATING_INTRO, controls, self.text, self.text_words,
             k["pick"], self.step_figure, self.step_words, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [counting, training, generating]
+        parts += [place("counting", counting), place("training", training), place("generating", generating)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

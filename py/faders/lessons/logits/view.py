@@ -17,6 +17,7 @@ from bokeh.models import ColumnDataSource, FactorRange, Range1d
 
 from faders.lessons.kit.charts import INK, LABEL_COLOURS, SMALL_SIZE, WARNING, plain_figure
 from faders.lessons.kit.formatting import format_number, format_probability
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import escape
 from faders.lessons.kit.urlstate import format_value
 from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, button, knob_widgets, unlocked
@@ -247,13 +248,14 @@ class LogitsView:
                          *[row.layout for row in self.rows], buttons, styles=WRAPPED,
                          sizing_mode="stretch_width")
         logits = pn.Column(self.logit_figure, styles=WRAPPED, sizing_mode="stretch_width")
-        knobs = pn.Row(self.temperature_slider, self.temperature_input, self.top_k_slider, styles=WRAP,
+        knobs = pn.Row(self.temperature_slider, self.temperature_input, place("top-k", self.top_k_slider),
+                       styles=WRAP,
                        sizing_mode="stretch_width")
         probabilities = pn.Column(self._probability_figure(), self.entropy, styles=WRAPPED,
                                   sizing_mode="stretch_width")
         formula = pn.Column(words.FORMULA_HEADING, self.formula, styles=WRAPPED,
                             sizing_mode="stretch_width")
-        softmax = pn.Column(words.SOFTMAX_HEADING, knobs,
+        softmax = pn.Column(words.SOFTMAX_HEADING, place("temperature", knobs),
                             pn.Row(probabilities, formula, styles=WRAP, sizing_mode="stretch_width"),
                             sizing_mode="stretch_width", styles=SHRINKS)
         draw_buttons = pn.pane.Bokeh(self.draw_button, margin=(5, 10))
@@ -266,10 +268,11 @@ class LogitsView:
         details = pn.Row(pn.Column(self.draws, styles=WRAPPED, sizing_mode="stretch_width"),
                          pn.Column(self.log, styles=WRAPPED, sizing_mode="stretch_width"),
                          styles=WRAP, sizing_mode="stretch_width")
-        drawing = pn.Column(words.DRAWING_HEADING, draw_knobs, self.explanation,
+        drawing = pn.Column(words.DRAWING_HEADING, place("seed", draw_knobs), self.explanation,
                             charts, details, sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [pn.Row(rows, logits, styles=WRAP, sizing_mode="stretch_width"), softmax, drawing]
+        parts += [place("logits", pn.Row(rows, logits, styles=WRAP, sizing_mode="stretch_width")),
+                  place("softmax", softmax), place("drawing", drawing)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

@@ -19,6 +19,7 @@ from faders.core.datasets import FEATURE_LABELS, HALF_WIDTH
 from faders.core.playground import discretise
 from faders.lessons.kit.charts import ACCENT, MODEL, SMALL_SIZE, house_style, nice_ceiling, plain_figure
 from faders.lessons.kit.code import code_block, code_markup
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.urlstate import format_value
 from faders.lessons.kit.widgets import (
@@ -336,7 +337,7 @@ class NetworkView:
                          k["train_percent"], pn.Row(k["batch_size"], k["seed"], styles=WRAP), self.paste,
                          pn.pane.Bokeh(bk_row(self.paste_button), margin=(0, 10)), styles=WRAPPED,
                          sizing_mode="stretch_width")
-        network = pn.Column(words.NETWORK_HEADING, words.FEATURES_INTRO, self.features,
+        network = pn.Column(words.NETWORK_HEADING, words.FEATURES_INTRO, place("features", self.features),
                             pn.Row(self.list_inputs["hidden"], self.list_inputs["act"], styles=WRAP),
                             pn.pane.Bokeh(bk_row(self.add_button, self.remove_button), margin=(0, 10)),
                             pn.Row(pn.pane.Bokeh(self.diagram, sizing_mode="fixed"),
@@ -353,9 +354,10 @@ class NetworkView:
                             words.CODE_INTRO, self.code,
                             sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [self.notices, words.PART_1_HEADING, CurveView(self.lesson).layout,
-                  words.PART_2_HEADING, top, self.status,
-                  pn.Row(data, network, output, styles=WRAP, sizing_mode="stretch_width"), exports]
+        parts += [self.notices, words.PART_1_HEADING, place("curve", CurveView(self.lesson).layout),
+                  words.PART_2_HEADING, place("playground", top), self.status,
+                  pn.Row(place("data", data), place("network", network), place("output", output), styles=WRAP,
+                         sizing_mode="stretch_width"), place("exports", exports)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

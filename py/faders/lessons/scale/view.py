@@ -15,6 +15,7 @@ from bokeh.models import ColumnDataSource, FactorRange, LabelSet, Range1d, Span
 from faders.core import scale
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, SMALL_SIZE, plain_figure
 from faders.lessons.kit.knobs import knobs
+from faders.lessons.kit.places import place
 from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, knob_widgets, unlocked
 from faders.lessons.scale import readable, words
 from faders.lessons.scale.state import ARCHITECTURE, PRECISIONS, ScaleLesson, fit_colour
@@ -192,7 +193,8 @@ class ScaleView:
         line = pn.Column(words.LINE_HEADING, self.comparison,
                          sizing_mode="stretch_width", styles=SHRINKS)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [shape, memory, compute, line]
+        parts += [place("shape", shape), place("memory", memory), place("compute", compute),
+                  place("line", line)]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
     def _widgets(self, names: tuple[str, ...]) -> list[pn.widgets.Widget]:
