@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tools.bench_course import index_first_paint, print_index
 from tools.bench_gpu import measure as measure_gpu
 from tools.bench_gpu import print_table as print_gpu_table
 from tools.bench_lessons import bias_variance_speed, knn_drag, language_model_training
@@ -120,6 +121,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         runs = [cold_load(browser, server, base_url + "lessons/function.html") for _ in range(RUNS)]
         print_load_table(runs)
+        print_index(index_first_paint(browser, base_url), print_rows)
         core_throughput(browser, base_url)
         network_training(browser, base_url)
         knn_drag(browser, base_url, print_rows)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from html import unescape
 from pathlib import Path
 
 import brotli
@@ -17,6 +20,8 @@ import markdown
 from markupsafe import Markup
 
 from faders.lessons import LESSONS
+from tools.cards import card_images, favicon_ico
+from tools.course_pages import description, link_terms, path_of, render_course_pages
 from tools.csp import CONTENT_SECURITY_POLICY
 from tools.deps import Deps, fetch_all, load_manifest
 from tools.prerender import PREVIEWS
@@ -76,21 +81,46 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> No
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]))
     lessons = list(LESSONS.values())
-    (dist / "index.html").write_text(templates.get_template("index.html").render(
-        lessons=lessons, csp=CONTENT_SECURITY_POLICY))
+    pictures = {lesson.slug: PREVIEWS[lesson.slug]() for lesson in lessons}
+    (dist / "previews").mkdir(parents=True, exist_ok=True)
+    for slug, svg in pictures.items():  # the index's gallery shows them as images
+        (dist / "previews" / f"{slug}.svg").write_text(svg)
+    cards = card_images({lesson.slug: (lesson.title, pictures[lesson.slug]) for lesson in lessons},
+                        dist / "cards", CACHE)
+    favicon_ico(dist / "favicon.ico")
+    common = {"csp": CONTENT_SECURITY_POLICY, "site_url": site_url()}
+    render_course_pages(templates, dist, common, {slug: f"cards/{name}" for slug, name in cards.items()},
+                        {slug: picture_label(svg) for slug, svg in pictures.items()})
     page = templates.get_template("lesson.html")
     for lesson in lessons:
         html = page.render(
-            lesson=lesson, scripts=scripts, versions=versions, csp=CONTENT_SECURITY_POLICY,
+            **common, root="../", page="lesson", course=path_of(lesson.slug),
+            meta={"title": f"{lesson.title} · Faders", "description": description(lesson.teaser),
+                  "path": f"lessons/{lesson.slug}.html", "kind": "article",
+                  "image": f"cards/{cards[lesson.slug]}", "image_alt": picture_label(pictures[lesson.slug])},
+            lesson=lesson, scripts=scripts, versions=versions,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
                                          "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
                                          "embedHeight": lesson.embed_height})
                              .replace("</", "<\\/")),
-            prose_html=Markup(markdown.markdown(lesson.prose)),
-            preview_svg=Markup(PREVIEWS[lesson.slug]()))
+            prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html")),
+            preview_svg=Markup(pictures[lesson.slug]))
         target = dist / "lessons" / f"{lesson.slug}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
+
+
+def site_url() -> str:
+    """The address the site is published at (FADERS_SITE_URL, ending in /), for the absolute links
+    that link previews want; empty: links relative to each page."""
+    url = os.environ.get("FADERS_SITE_URL", "").strip()
+    return url.rstrip("/") + "/" if url else ""
+
+
+def picture_label(svg: str) -> str:
+    """A still picture's words (its aria-label), as plain text."""
+    found = re.search(r'aria-label="([^"]*)"', svg)
+    return unescape(found.group(1)) if found else ""
 
 
 def packed(data: bytes, suffix: str) -> bytes:

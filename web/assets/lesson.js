@@ -2,6 +2,7 @@
 // Bokeh when Python has built it, keeps page and worker in sync, keeps the URL and the embed
 // snippet in step with the knobs, and offers the automation API (window.faders, postMessage).
 import { listen, loadInsideStyles, refresh } from "./access.js";
+import { goToPlace } from "./places.js";
 
 const page = JSON.parse(document.getElementById("faders-page").textContent);
 // Fetched beside the worker's start rather than before it; needed only when the lesson is drawn.
@@ -173,7 +174,14 @@ function showSettings({ settings, notices }) {
   if (embedded) query.set("embed", "1");
   const search = `?${queryText(query)}`; // now: the embed snippet's query below adds embed=1
   clearTimeout(urlTimer);
-  urlTimer = setTimeout(() => history.replaceState(null, "", search), 250);
+  urlTimer = setTimeout(() => history.replaceState(null, "", search + location.hash), 250);
+  // The canonical link keeps the settings (a shared page opens as the reader sees it), not embed=1.
+  const canonical = document.querySelector('link[rel="canonical"]');
+  if (canonical) {
+    const url = new URL(canonical.href);
+    url.search = queryText(new URLSearchParams(settings));
+    canonical.href = url.href;
+  }
   query.set("embed", "1");
   const src = new URL(`?${queryText(query)}`, location.href).href;
   $("faders-embed-code").value =
@@ -282,6 +290,7 @@ async function draw(payload) {
   performance.mark("faders-ready");
   markReady();
   tellHost({ event: "ready" });
+  goToPlace();
 }
 
 function onWorkerMessage({ data: message }) {
@@ -353,4 +362,5 @@ function start() {
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }
 
+addEventListener("hashchange", () => root.dataset.fadersState === "ready" && goToPlace());
 start();
