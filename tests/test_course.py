@@ -105,3 +105,28 @@ def test_an_unplaced_lesson_still_joins_the_course(monkeypatch: pytest.MonkeyPat
     monkeypatch.setitem(LESSON_CLASSES, "extra", ("faders.lessons.function", "FunctionLesson"))
     assert course.themes()[-1].slugs == ("extra",)
     assert course.order()[-1] == "extra"
+
+
+def test_the_first_use_of_a_term_in_prose_links_to_its_entry() -> None:
+    from tools.course_pages import link_terms
+
+    prose = ("<h3>Loss</h3><p>The <code>loss</code> falls as <strong>training</strong> turns the weights; "
+             'the <a href="x.html">loss</a> and the loss again, GPUs and gpus, bias and variance.</p>')
+    linked = link_terms(prose, "../glossary.html")
+    assert linked.count('href="../glossary.html#loss"') == 1
+    assert '<a class="term" href="../glossary.html#loss">loss</a> again' in linked
+    assert '<strong><a class="term" href="../glossary.html#training">training</a></strong>' in linked
+    assert '<a class="term" href="../glossary.html#weight">weights</a>' in linked
+    assert '<a class="term" href="../glossary.html#gpu">GPUs</a> and gpus' in linked
+    assert '<a class="term" href="../glossary.html#bias-variance">bias and variance</a>' in linked
+    assert "<h3>Loss</h3>" in linked and "<code>loss</code>" in linked
+
+
+def test_every_lessons_prose_links_some_terms() -> None:
+    import markdown
+
+    from tools.course_pages import link_terms
+
+    for slug in course.order():
+        linked = link_terms(markdown.markdown(lesson_class(slug).prose), "../glossary.html")
+        assert 'class="term"' in linked, slug

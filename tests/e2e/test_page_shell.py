@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from faders import course
 from faders.lessons import LESSONS
 from tests.e2e.conftest import DIST, READY_TIMEOUT_MS, Guarded, open_blog_post, open_lesson
 from tools.server import start
@@ -20,7 +21,7 @@ def test_index_lists_the_lessons(guarded: Guarded, base_url: str) -> None:
     page.goto(base_url)
     links = page.locator(".lessons a")
     expect(links).to_have_count(len(LESSONS))
-    for number, lesson in enumerate(LESSONS.values()):
+    for number, lesson in enumerate(LESSONS[slug] for slug in course.order()):  # the course's order
         expect(links.nth(number)).to_have_text(lesson.title)
         expect(links.nth(number)).to_have_attribute("href", f"lessons/{lesson.slug}.html")
         expect(page.get_by_text(lesson.teaser)).to_be_visible()

@@ -14,7 +14,7 @@ from faders.lessons import LESSON_CLASSES
 from tests.e2e.conftest import DIST, Guarded, open_lesson
 from tools.csp import CONTENT_SECURITY_POLICY
 
-PAGES = ["index.html", *(f"lessons/{slug}.html" for slug in LESSON_CLASSES)]
+PAGES = ["index.html", "glossary.html", "embed.html", *(f"lessons/{slug}.html" for slug in LESSON_CLASSES)]
 META = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 
 # A handler smuggled into the page as markup, as a missed escape would put it there, and a request

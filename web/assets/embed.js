@@ -2,7 +2,8 @@
 // drives an embedded lesson with postMessage only. Everything the lesson answers is shown as text.
 for (const field of document.querySelectorAll("textarea[data-path]")) {
   const src = new URL(field.dataset.path, location.href).href;
-  field.value = `<iframe src="${src}" title="${field.dataset.title}" width="100%" ` +
+  const title = field.dataset.title.replaceAll("\"", "&quot;");
+  field.value = `<iframe src="${src}" title="${title}" width="100%" ` +
     `height="${field.dataset.height}" style="border:0" loading="lazy"></iframe>`;
 }
 

@@ -33,7 +33,7 @@ export function goToPlace(hash = location.hash) {
   element.style.outline = "3px solid #d9480f"; // the site's accent: a place, not a focus ring
   element.style.outlineOffset = "6px";
   element.style.borderRadius = "4px";
-  element.style.scrollMarginTop = "1rem";
+  element.style.scrollMarginTop = "4rem"; // and a line of what comes before it
   setTimeout(() => { element.style.outline = ""; }, SHOWN_MS);
   return element;
 }
