@@ -30,7 +30,6 @@ addEventListener("message", (event) => {
   if (event.source !== frame.contentWindow) return;
   const message = event.data && event.data.faders;
   if (!message || typeof message !== "object") return;
-  if (message.event === "ready") document.getElementById("demo").dataset.ready = "true";
   if (message.event) note(`event ${message.event}${message.settings ? `: ${new URLSearchParams(message.settings)}` : ""}`);
   else if (message.error) note(`reply ${message.id}: refused, ${message.error}`);
   else note(`reply ${message.id}: ${shortly(message.result)}`);
