@@ -128,5 +128,13 @@ def test_every_lessons_prose_links_some_terms() -> None:
     from tools.course_pages import link_terms
 
     for slug in course.order():
-        linked = link_terms(markdown.markdown(lesson_class(slug).prose), "../glossary.html")
+        linked = link_terms(markdown.markdown(lesson_class(slug).prose), "../glossary.html", slug)
         assert 'class="term"' in linked, slug
+
+
+def test_a_word_used_in_another_sense_is_not_linked_there() -> None:
+    from tools.course_pages import link_terms
+
+    prose = "<p>Too simple: that is bias.</p>"
+    assert "#bias" in link_terms(prose, "g.html", "function")
+    assert "#bias" not in link_terms(prose, "g.html", "bias-variance")

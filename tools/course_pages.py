@@ -61,10 +61,10 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){words}(?:s|es)?(?![\w-])", flags)
 
 
-def link_terms(prose_html: str, glossary_href: str, shown: list[Term] | None = None) -> str:
-    """`prose_html` with the first use of each glossary term made a small link to its entry
-    (`glossary_href` + "#" + its key); text inside links, code and headings is left alone."""
-    patterns = [(_pattern(form), term) for term in (shown if shown is not None else terms())
+def link_terms(prose_html: str, glossary_href: str, lesson: str = "") -> str:
+    """`prose_html` (of `lesson`) with the first use of each glossary term made a small link to its
+    entry (`glossary_href` + "#" + its key); text inside links, code and headings is left alone."""
+    patterns = [(_pattern(form), term) for term in terms() if lesson not in term.not_in
                 for form in sorted(_forms(term), key=len, reverse=True)]
     linked: set[str] = set()
     out: list[str] = []

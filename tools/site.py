@@ -103,7 +103,7 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> No
                                          "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
                                          "embedHeight": lesson.embed_height})
                              .replace("</", "<\\/")),
-            prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html")),
+            prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html", lesson.slug)),
             preview_svg=Markup(pictures[lesson.slug]))
         target = dist / "lessons" / f"{lesson.slug}.html"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,8 @@ class Term:
     settings: dict[str, str] = field(default_factory=dict)
     # Other ways the prose writes it (plurals and the like are found without being listed).
     forms: tuple[str, ...] = ()
+    # Lessons whose prose uses the word in another sense (not linked there).
+    not_in: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -46,7 +48,7 @@ TERMS: tuple[Term, ...] = (
     Term("weight", "A parameter that multiplies an input: how strongly that input pushes the answer.",
          "function", "hand", {"w": "3"}),
     Term("bias", "A parameter added on at the end, whatever the input: it shifts the answer up or down.",
-         "function", "hand", {"b": "2"}),
+         "function", "hand", {"b": "2"}, not_in=("bias-variance",)),  # there: bias as in bias–variance
     Term("feature", "One number the model reads about each example, such as x, y or x times y.",
          "network", "features", {"features": "x,y,xy"}),
     Term("logit", "A raw score a model gives each possible answer, before it becomes a probability.",

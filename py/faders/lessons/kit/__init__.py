@@ -12,4 +12,5 @@
 - formatting.py: numbers for readers; safe_text.py: the one way outside text is shown;
 - code.py: Python source as a highlighted code block (AA colours, the stdlib's tokenizer, nothing fetched);
 - still.py: still pictures (SVG) for the build.
+- places.py: `place(name, section)`, a place in a lesson's page that a link opens at (`#name`).
 """
