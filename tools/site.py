@@ -96,7 +96,7 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> No
         html = page.render(
             **common, root="../", page="lesson", course=path_of(lesson.slug),
             meta={"title": f"{lesson.title} · Faders", "description": description(lesson.teaser),
-                  "path": f"lessons/{lesson.slug}.html", "kind": "article",
+                  "path": f"lessons/{lesson.slug}.html", "kind": "article", "settings": True,
                   "image": f"cards/{cards[lesson.slug]}", "image_alt": picture_label(pictures[lesson.slug])},
             lesson=lesson, scripts=scripts, versions=versions,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,

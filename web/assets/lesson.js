@@ -176,12 +176,14 @@ function showSettings({ settings, notices }) {
   clearTimeout(urlTimer);
   urlTimer = setTimeout(() => history.replaceState(null, "", search + location.hash), 250);
   // The canonical link keeps the settings (a shared page opens as the reader sees it), not embed=1.
-  const canonical = document.querySelector('link[rel="canonical"]');
-  if (canonical) {
-    const url = new URL(canonical.href);
-    url.search = queryText(new URLSearchParams(settings));
-    canonical.href = url.href;
+  let canonical = document.querySelector('link[rel="canonical"]');
+  if (!canonical) {
+    canonical = Object.assign(document.createElement("link"), { rel: "canonical" });
+    document.head.append(canonical);
   }
+  const url = new URL(location.pathname, location.href);
+  url.search = queryText(new URLSearchParams(settings));
+  canonical.href = url.href;
   query.set("embed", "1");
   const src = new URL(`?${queryText(query)}`, location.href).href;
   $("faders-embed-code").value =
