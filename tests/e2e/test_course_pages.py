@@ -34,6 +34,10 @@ IN_VIEW_JS = """(name) => {
   const box = el.getBoundingClientRect();
   return box.height > 0 && box.top >= -2 && box.top < innerHeight - 20;
 }"""
+# Focus went to the place, as an in-page link moves it: the next Tab goes on from there.
+FOCUSED_AT_JS = """(name) => { let active = document.activeElement;
+  while (active) { if (active.dataset && active.dataset.fadersHere === name) return true;
+    active = active.shadowRoot && active.shadowRoot.activeElement; } return false; }"""
 PAGES = ["index.html", "glossary.html", "embed.html", *(f"lessons/{slug}.html" for slug in LESSON_CLASSES)]
 
 
@@ -52,6 +56,7 @@ def test_every_glossary_link_opens_its_lesson_at_its_place(guarded: Guarded, bas
     first, *others = BY_LESSON[lesson]
     page = open_lesson(guarded, base_url + first.link())
     assert_at(page, first)
+    assert page.evaluate(FOCUSED_AT_JS, first.place)
     # The canonical link keeps the settings the page opened with.
     canonical = page.evaluate("document.querySelector('link[rel=canonical]').href")
     assert canonical.startswith(f"{base_url}lessons/{lesson}.html") and "#" not in canonical

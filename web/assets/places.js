@@ -30,6 +30,9 @@ export function goToPlace(hash = location.hash) {
   for (const delay of SETTLE_MS)
     setTimeout(() => moved || element.scrollIntoView({ block: "start" }), delay);
   element.dataset.fadersHere = name;
+  // As a browser does for an in-page link: the next Tab goes on from the place.
+  if (!element.hasAttribute("tabindex")) element.tabIndex = -1;
+  element.focus({ preventScroll: true });
   element.style.outline = "3px solid #d9480f"; // the site's accent: a place, not a focus ring
   element.style.outlineOffset = "6px";
   element.style.borderRadius = "4px";
