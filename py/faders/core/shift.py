@@ -10,15 +10,23 @@ centred near the origin, so the origin is where the data sit.
 
 Label shift (the classes' shares change: a rare "yes" in use after balanced training):
 `with_positive_share` draws a sample with a chosen share of class 1 from a larger pool.
+
+Recovering: `recover` trains a network on shifted data until it is as good as it was, counting the
+epochs; started from trained weights it is fine-tuning, started from fresh ones it is training
+from scratch.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from faders.core.datasets import Dataset
+from faders.core.mlp import MLP
+from faders.core.optimizers import Optimizer
+from faders.core.training import accuracy, train_epoch
 
 
 def rotation(angle_degrees: float) -> np.ndarray:
@@ -67,3 +75,29 @@ def with_positive_share(pool: Dataset, n: int, positive_share: float) -> Dataset
         chosen.append(where[:count])
     order = np.sort(np.concatenate(chosen))
     return Dataset(pool.x[order], pool.y[order], pool.kind)
+
+
+# --- recovering from a shift: fine-tuning against training from scratch ------------------------------
+
+@dataclass(frozen=True)
+class Recovery:
+    """How a network fared while it trained on shifted data: its accuracy on the shifted test points
+    before any training and after each epoch, and the epochs it took to reach the target (0 when it
+    was there already; None when it did not within the limit)."""
+
+    accuracies: list[float]
+    epochs: int | None
+
+
+def recover(model: MLP, optimizer: Optimizer, train_data: Dataset, test_data: Dataset, target: float,
+            max_epochs: int, batch_size: int, seed: int) -> Recovery:
+    """Train `model` (binary cross-entropy, logits out) on `train_data` epoch by epoch until its
+    accuracy on `test_data` reaches `target`, or for `max_epochs`; the batches shuffle with `seed`."""
+    rng = np.random.default_rng(seed)
+    accuracies = [accuracy(model, test_data.x, test_data.y)]
+    for epoch in range(1, max_epochs + 1):
+        if accuracies[-1] >= target:
+            return Recovery(accuracies, epoch - 1)
+        train_epoch(model, optimizer, train_data.x, train_data.y, rng, batch_size, "cross_entropy")
+        accuracies.append(accuracy(model, test_data.x, test_data.y))
+    return Recovery(accuracies, max_epochs if accuracies[-1] >= target else None)
