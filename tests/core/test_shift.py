@@ -6,7 +6,18 @@ import numpy as np
 import pytest
 
 from faders.core.datasets import Dataset, make_dataset
-from faders.core.shift import positive_count, rotation, shift_points, shifted, with_positive_share
+from faders.core.mlp import MLP
+from faders.core.optimizers import SGD
+from faders.core.shift import (
+    Recovery,
+    positive_count,
+    recover,
+    rotation,
+    shift_points,
+    shifted,
+    with_positive_share,
+)
+from faders.core.training import accuracy, train_epoch
 
 
 def test_one_point_widened_turned_and_moved_by_hand() -> None:
@@ -64,3 +75,29 @@ def test_a_pool_too_small_is_refused() -> None:
         with_positive_share(pool, 10, 0.1)
     with pytest.raises(ValueError):
         positive_count(10, 1.0)
+
+
+def test_recover_counts_the_epochs_a_plain_loop_counts() -> None:
+    data = make_dataset("moons", 120, 0.1, 5)
+    moved = shifted(data, dx=1.0, angle_degrees=20.0)
+
+    def fresh() -> MLP:
+        return MLP([2, 6, 1], "tanh", "linear", seed=2)
+
+    got = recover(fresh(), SGD(learning_rate=0.1), moved, moved, 0.9, 50, 10, 7)
+    # The same by hand: accuracy before, then train an epoch and measure, until 0.9 is reached.
+    model, rng, optimizer = fresh(), np.random.default_rng(7), SGD(learning_rate=0.1)
+    accuracies = [accuracy(model, moved.x, moved.y)]
+    while accuracies[-1] < 0.9:
+        train_epoch(model, optimizer, moved.x, moved.y, rng, 10, "cross_entropy")
+        accuracies.append(accuracy(model, moved.x, moved.y))
+    assert got.accuracies == accuracies and got.epochs == len(accuracies) - 1 > 0
+
+
+def test_recover_at_the_target_already_takes_no_epoch_and_an_unreachable_one_says_so() -> None:
+    data = make_dataset("circle", 60, 0.0, 1)
+    model = MLP([2, 4, 1], "tanh", "linear", seed=0)
+    start = accuracy(model, data.x, data.y)
+    assert recover(model, SGD(), data, data, start, 10, 10, 0) == Recovery([start], 0)
+    never = recover(model, SGD(learning_rate=1e-6), data, data, 1.01, 3, 10, 0)
+    assert never.epochs is None and len(never.accuracies) == 4
