@@ -31,7 +31,7 @@ from faders.lessons.ship.state import (
     THRESHOLDS,
     USES,
 )
-from tests.helpers import notebook_display, run
+from tests.helpers import notebook_display, page_text, run
 from tools.prerender import PREVIEWS
 
 DEFAULTS = {"data": "moons", "seed": "1", "dx": "1.5", "dy": "0", "angle": "30", "spread": "1",
@@ -50,20 +50,6 @@ def trained_by_hand(settings: dict[str, str]) -> dict:
     losses = [e.loss for e in train(model, train_data.x, train_data.y, EPOCHS, optimizer, BATCH_SIZE,
                                     "cross_entropy", seed=seed)]
     return {"train": train_data, "test": test_data, "model": model, "losses": losses, "seed": seed}
-
-
-def page_text(view) -> str:  # type: ignore[no-untyped-def]
-    """Every Markdown and HTML text on the page."""
-    texts = []
-
-    def walk(item) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(getattr(item, "object", None), str):
-            texts.append(item.object)
-        for child in getattr(item, "objects", []) or []:
-            walk(child)
-
-    walk(view)
-    return "\n".join(texts)
 
 
 @pytest.fixture(scope="module")

@@ -157,8 +157,8 @@ class ShipView:
         fig.legend.background_fill_alpha = 0.7
 
         fig = found["budget"] = plain_figure(words.BUDGET_TITLE, "µs per prediction", "", height=220,
-                                             y_range=[words.THIS_MODEL, words.LARGER_MODEL, words.KNN_MODEL],
-                                             x_axis_type="log", title_room=200)
+                                             y_range=list(words.BUDGET_BARS), x_axis_type="log",
+                                             title_room=180)
         fig.hbar(y="model", right="us", left=0.01, height=0.6, source=self.budget_source, color="colour")
 
         fig = found["wide"] = plain_figure(words.WIDE_TITLE, "x", "y", height=MAP_HEIGHT, match_aspect=True,
@@ -230,7 +230,7 @@ class ShipView:
 
     def _on_budget(self, *_: Any) -> None:
         budget = self.lesson.budget()
-        self.budget_source.data = {"model": [row["model"] for row in budget],
+        self.budget_source.data = {"model": list(words.BUDGET_BARS),
                                    "us": [row["microseconds"] for row in budget],
                                    "colour": [MODEL, ACCENT, MUTED]}
         self.budget_table.object = words.budget_table(budget, self.lesson.price)

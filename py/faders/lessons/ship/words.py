@@ -63,6 +63,8 @@ DOWNLOAD_LABEL = "Download the weights (JSON)"
 THIS_MODEL = "This model (2-8-8-1)"
 LARGER_MODEL = "A larger MLP (2-64-64-1)"
 KNN_MODEL = "kNN (k = 5) on the training points"
+# The same three, short enough to name the bars of a chart on a phone.
+BUDGET_BARS = ("this model", "larger MLP", "kNN")
 WEIGHTS_OUTPUT = "the logit of P(yes): apply the sigmoid 1 / (1 + exp(-z))"
 PREVIEW_LABEL = ("Two line charts: the model's accuracy falling as its inputs drift from the training "
                  "data, and accuracy, precision, recall and F1 against the decision threshold")
