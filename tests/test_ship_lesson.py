@@ -250,3 +250,24 @@ def test_the_lesson_displays_in_a_notebook() -> None:
                              "pn.extension()\n"
                              "ShipLesson(threshold=0.3)")
     assert "Decision threshold" in shown and words.FINE_TUNE_LABEL in shown
+
+
+def test_a_threshold_dragged_looks_the_cases_up_and_one_off_the_grid_is_exact() -> None:
+    lesson = ShipLesson()
+    cases = lesson.in_use()
+    lesson.threshold = 0.505  # a link may set a threshold between the sweep's steps
+    assert lesson.in_use() is cases
+    counts = metrics.confusion(metrics.answers(cases.scores, 0.505), cases.data.y)
+    assert lesson.results()["metric"]["confusion"] == counts.tolist()
+    lesson.yes_percent = 30
+    assert lesson.in_use() is not cases and int(lesson.in_use().data.y.sum()) == 600
+
+
+def test_the_summary_says_the_shift_and_the_metric(default_lesson: ShipLesson) -> None:
+    results = default_lesson.results()
+    model = results["metric"]["model"]
+    assert results["summary"] == (
+        f"Accuracy {words.percent(results['shift']['accuracy_before'])} on the test points, "
+        f"{words.percent(results['shift']['accuracy_after'])} once shifted. With 20 yes in 2,000 cases, at "
+        f"threshold 0.50: precision {words.percent(model['precision'])}, "
+        f"recall {words.percent(model['recall'])}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from faders.core.metrics import answers, confusion, cost, scores_of, threshold_sweep
+from faders.core.metrics import answers, confusion, cost, scores_of
 
 # Ten examples, four of them yes; the model's P(yes) for each.
 LABELS = np.array([1, 1, 1, 1, 0, 0, 0, 0, 0, 0])
@@ -46,11 +46,6 @@ def test_undefined_numbers_are_none() -> None:
     assert scores_of(np.array([[5, 0], [0, 0]])).as_dict() == {
         "accuracy": 1.0, "precision": None, "recall": None, "f1": None}
     assert scores_of(np.zeros((2, 2))).accuracy is None
-
-
-def test_a_sweep_is_the_numbers_at_each_threshold() -> None:
-    sweep = threshold_sweep(SCORES, LABELS, [0.15, 0.5])
-    assert sweep == [scores_of(confusion(answers(SCORES, t), LABELS)) for t in (0.15, 0.5)]
 
 
 def test_cost_counts_false_alarms_and_misses_only() -> None:

@@ -18,7 +18,6 @@ F1 is undefined only when neither happens nor is predicted. Undefined is not zer
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,12 +58,6 @@ def scores_of(counts: np.ndarray) -> Scores:
     (tn, fp), (fn, tp) = np.asarray(counts).tolist()
     return Scores(accuracy=_share(tp + tn, tn + fp + fn + tp), precision=_share(tp, tp + fp),
                   recall=_share(tp, tp + fn), f1=_share(2 * tp, 2 * tp + fp + fn))
-
-
-def threshold_sweep(scores: np.ndarray, labels: np.ndarray,
-                    thresholds: Sequence[float]) -> list[Scores]:
-    """The four numbers at each threshold, for the same scores and labels."""
-    return [scores_of(confusion(answers(scores, t), labels)) for t in thresholds]
 
 
 def cost(counts: np.ndarray, false_alarm: float, miss: float) -> float:

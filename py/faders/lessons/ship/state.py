@@ -101,6 +101,15 @@ class Trained:
 
 
 @dataclass(frozen=True)
+class InUse:
+    """Question 2's cases: the examples, the model's P(yes) for each, its confusion at each threshold."""
+
+    data: Dataset
+    scores: np.ndarray
+    counts: list[np.ndarray]
+
+
+@dataclass(frozen=True)
 class FineTuning:
     """Fine-tuning against training from scratch, on one shift."""
 
@@ -168,13 +177,13 @@ class ShipLesson(Lesson):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._trained: Trained | None = None
+        self._in_use: dict[int, InUse] = {}  # by share of yes: question 2's cases, scored once
 
     def restart(self) -> None:
         """A new preset: forget the models, the timings and the fine-tuning (made again when asked)."""
         self._trained = None
-        self.timings = []
-        self.fine_tuning = None
-        self.data_version += 1
+        self._in_use = {}
+        self.param.update(timings=[], fine_tuning=None, data_version=self.data_version + 1)
 
     # ---- the preset, trained ------------------------------------------------------------
 
@@ -219,34 +228,40 @@ class ShipLesson(Lesson):
 
     # ---- question 2: the eval metric ----------------------------------------------------
 
-    def in_use(self) -> Dataset:
-        """The examples met in use: the pool with the reader's share of yes."""
-        return with_positive_share(self.trained.pool, IN_USE, self.yes_percent / 100)
+    def in_use(self) -> InUse:
+        """The cases met in use (the pool with the reader's share of yes), the model's P(yes) for
+        each, and the confusion matrix at each of THRESHOLDS: made once per share (a threshold
+        dragged only looks them up)."""
+        if self.yes_percent not in self._in_use:
+            data = with_positive_share(self.trained.pool, IN_USE, self.yes_percent / 100)
+            scores = p_yes(self.trained.model, data.x)
+            counts = [metrics.confusion(metrics.answers(scores, t), data.y) for t in THRESHOLDS]
+            self._in_use[self.yes_percent] = InUse(data, scores, counts)
+        return self._in_use[self.yes_percent]
 
     def metric_numbers(self) -> dict[str, Any]:
-        data = self.in_use()
-        scores = p_yes(self.trained.model, data.x)
+        cases = self.in_use()
+        data, scores = cases.data, cases.scores
         counts = metrics.confusion(metrics.answers(scores, self.threshold), data.y)
         always_no = metrics.confusion(np.zeros_like(data.y), data.y)
-        sweep = metrics.threshold_sweep(scores, data.y, THRESHOLDS)
+        sweep = [metrics.scores_of(at_t) for at_t in cases.counts]
         return {"examples": len(data.y), "yes": int(data.y.sum()), "no": int(len(data.y) - data.y.sum()),
                 "threshold": self.threshold, "confusion": counts.tolist(),
                 "model": metrics.scores_of(counts).as_dict(),
                 "always_no": metrics.scores_of(always_no).as_dict(),
                 "always_no_confusion": always_no.tolist(),
                 "sweep": [[t, *s.as_dict().values()] for t, s in zip(THRESHOLDS, sweep, strict=True)],
-                "costs": self.cost_numbers(scores, data.y, counts)}
+                "costs": self.cost_numbers(cases, counts)}
 
     # ---- question 4 (its second half): what a mistake costs -------------------------------
 
-    def cost_numbers(self, scores: np.ndarray, labels: np.ndarray, counts: np.ndarray) -> dict[str, Any]:
-        """What the mistakes at this threshold cost for the stated use, per 1,000 cases, and the
-        threshold that would cost least."""
+    def cost_numbers(self, cases: InUse, counts: np.ndarray) -> dict[str, Any]:
+        """What the mistakes at this threshold (`counts`) cost for the stated use, per 1,000 cases,
+        and the threshold that would cost least."""
         use = USES[self.use]
-        per_thousand = 1000 / len(labels)
+        per_thousand = 1000 / len(cases.data.y)
         (_, fp), (fn, _) = counts.tolist()
-        by_threshold = [metrics.cost(metrics.confusion(metrics.answers(scores, t), labels), use.false_alarm,
-                                     use.miss) * per_thousand for t in THRESHOLDS]
+        by_threshold = [metrics.cost(at_t, use.false_alarm, use.miss) * per_thousand for at_t in cases.counts]
         best = int(np.argmin(by_threshold))
         false_alarms, misses = use.false_alarm * fp * per_thousand, use.miss * fn * per_thousand
         return {"use": self.use, "false_alarm_price": use.false_alarm, "miss_price": use.miss,
@@ -373,7 +388,7 @@ class ShipLesson(Lesson):
 
     def summary(self) -> str:
         drift = self.drift()
-        return words.summary(drift[0][1], self.drift_at_one(drift), self.yes_percent)
+        return words.summary(drift[0][1], self.drift_at_one(drift), self.metric_numbers())
 
     # ---- actions -------------------------------------------------------------------------
 

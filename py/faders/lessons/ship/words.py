@@ -249,6 +249,9 @@ def tuning_text(tuning: dict[str, Any]) -> str:
     return f"{said}\n\n{measured}"
 
 
-def summary(before: float, after: float, yes_percent: int) -> str:
-    return (f"Accuracy {percent(before)} on the test points, {percent(after)} once shifted; "
-            f"{yes_percent} yes in 100 in use.")
+def summary(before: float, after: float, metric: dict[str, Any]) -> str:
+    model = metric["model"]
+    return (f"Accuracy {percent(before)} on the test points, {percent(after)} once shifted. With "
+            f"{format_count(metric['yes'])} yes in {format_count(metric['examples'])} cases, at threshold "
+            f"{metric['threshold']:.2f}: precision {percent(model['precision'])}, recall "
+            f"{percent(model['recall'])}.")
