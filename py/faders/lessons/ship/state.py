@@ -98,6 +98,7 @@ class Trained:
     larger: MLP
     pool: Dataset  # drawn for question 2
     new_train: Dataset  # new labelled data from the shifted world, for fine-tuning (before the shift)
+    farthest_test_point: float  # the largest distance from a test point to its nearest training point
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class InUse:
     data: Dataset
     scores: np.ndarray
     counts: list[np.ndarray]
+    sweep: list[metrics.Scores]
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ class ShipLesson(Lesson):
         larger, _ = trained_network(LARGER_HIDDEN, train_data, self.seed)
         pool = make_dataset(self.dataset, POOL, NOISE, self.seed + POOL_SEED)
         new_train = make_dataset(self.dataset, N_POINTS // 2, NOISE, self.seed + NEW_DATA_SEED)
-        return Trained(train_data, test_data, model, losses, seconds, larger, pool, new_train)
+        farthest = float(np.sqrt(knn.squared_distances(test_data.x, train_data.x).min(axis=1).max()))
+        return Trained(train_data, test_data, model, losses, seconds, larger, pool, new_train, farthest)
 
     def accuracies(self) -> dict[str, float]:
         t = self.trained
@@ -236,15 +239,19 @@ class ShipLesson(Lesson):
             data = with_positive_share(self.trained.pool, IN_USE, self.yes_percent / 100)
             scores = p_yes(self.trained.model, data.x)
             counts = [metrics.confusion(metrics.answers(scores, t), data.y) for t in THRESHOLDS]
-            self._in_use[self.yes_percent] = InUse(data, scores, counts)
+            sweep = [metrics.scores_of(at_t) for at_t in counts]
+            self._in_use[self.yes_percent] = InUse(data, scores, counts, sweep)
         return self._in_use[self.yes_percent]
+
+    def confusion_now(self) -> np.ndarray:
+        """The model's confusion matrix on the cases in use at the reader's threshold."""
+        cases = self.in_use()
+        return metrics.confusion(metrics.answers(cases.scores, self.threshold), cases.data.y)
 
     def metric_numbers(self) -> dict[str, Any]:
         cases = self.in_use()
-        data, scores = cases.data, cases.scores
-        counts = metrics.confusion(metrics.answers(scores, self.threshold), data.y)
+        data, counts, sweep = cases.data, self.confusion_now(), cases.sweep
         always_no = metrics.confusion(np.zeros_like(data.y), data.y)
-        sweep = [metrics.scores_of(at_t) for at_t in cases.counts]
         return {"examples": len(data.y), "yes": int(data.y.sum()), "no": int(len(data.y) - data.y.sum()),
                 "threshold": self.threshold, "confusion": counts.tolist(),
                 "model": metrics.scores_of(counts).as_dict(),
@@ -305,13 +312,12 @@ class ShipLesson(Lesson):
         point = self.probe_point()
         p = float(p_yes(t.model, point[None, :])[0])
         nearest = float(np.sqrt(knn.squared_distances(point[None, :], t.train.x).min()))
-        test_nearest = np.sqrt(knn.squared_distances(t.test.x, t.train.x).min(axis=1))
         distances = np.linspace(0.0, FAR_LIMIT, RAY_STEPS)
         ray = p_yes(t.model, np.array([self.probe_point(d) for d in distances]))
         return {"point": point.tolist(), "p_yes": p, "confidence": max(p, 1 - p),
                 "answer": "yes" if p >= self.threshold else "no",
-                "nearest_training_point": nearest, "farthest_test_point": float(test_nearest.max()),
-                "flagged": nearest > float(test_nearest.max()),
+                "nearest_training_point": nearest, "farthest_test_point": t.farthest_test_point,
+                "flagged": nearest > t.farthest_test_point,
                 "ray": [[float(d), float(max(q, 1 - q))] for d, q in zip(distances, ray, strict=True)]}
 
     def wide_map(self) -> np.ndarray:
@@ -388,7 +394,9 @@ class ShipLesson(Lesson):
 
     def summary(self) -> str:
         drift = self.drift()
-        return words.summary(drift[0][1], self.drift_at_one(drift), self.metric_numbers())
+        counts = self.confusion_now()
+        return words.summary(drift[0][1], self.drift_at_one(drift), int(counts[1].sum()), int(counts.sum()),
+                             self.threshold, metrics.scores_of(counts).as_dict())
 
     # ---- actions -------------------------------------------------------------------------
 

@@ -216,11 +216,14 @@ class ShipView:
         self.shift_text.object = words.shift_text(lesson.shift_numbers(drift))
         self._on_tuning()
 
-    def _on_metric(self, *_: Any) -> None:
+    def _on_metric(self, *events: Any) -> None:
         metric = self.lesson.metric_numbers()
-        rows = np.array([[np.nan if v is None else v for v in row] for row in metric["sweep"]], dtype=float)
-        self.sweep_source.data = {"t": rows[:, 0], **{name: rows[:, i + 1] for i, name in
-                                                      enumerate(SCORE_COLOURS)}}
+        # The sweep covers every threshold: only a new share of yes (or a new preset) changes it.
+        if not events or any(event.name == "yes_percent" for event in events):
+            sweep = metric["sweep"]
+            rows = np.array([[np.nan if v is None else v for v in row] for row in sweep], dtype=float)
+            self.sweep_source.data = {"t": rows[:, 0], **{name: rows[:, i + 1] for i, name in
+                                                          enumerate(SCORE_COLOURS)}}
         self.threshold_line.location = self.lesson.threshold
         self.metric_text.object = words.metric_text(metric)
         self.metric_table.object = words.metric_table(metric)

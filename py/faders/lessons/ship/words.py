@@ -249,9 +249,8 @@ def tuning_text(tuning: dict[str, Any]) -> str:
     return f"{said}\n\n{measured}"
 
 
-def summary(before: float, after: float, metric: dict[str, Any]) -> str:
-    model = metric["model"]
+def summary(before: float, after: float, yes: int, cases: int, threshold: float,
+            scores: dict[str, float | None]) -> str:
     return (f"Accuracy {percent(before)} on the test points, {percent(after)} once shifted. With "
-            f"{format_count(metric['yes'])} yes in {format_count(metric['examples'])} cases, at threshold "
-            f"{metric['threshold']:.2f}: precision {percent(model['precision'])}, recall "
-            f"{percent(model['recall'])}.")
+            f"{format_count(yes)} yes in {format_count(cases)} cases, at threshold {threshold:.2f}: "
+            f"precision {percent(scores['precision'])}, recall {percent(scores['recall'])}.")
