@@ -91,9 +91,10 @@ every training point and compares the new point with all of them.
 """
 
 FAILURE_INTRO = """
-Far from anything it was trained on, the model still answers, and is sure of itself: its tanh units
-saturate and its logit settles on a large value. Nothing in P(yes) says "I have never seen anything
-like this". Move the probe out and watch the confidence stay near 100%.
+Far from anything it was trained on, the model still answers, and is sure of itself: out there its
+tanh units sit at +1 or −1, so its logit settles on a fixed value, and here a large one. Nothing in
+P(yes) says "I have never seen anything like this". Move the probe out and watch the confidence stay
+near 100%.
 """
 
 WHAT_TO_DO = """
