@@ -16,21 +16,18 @@ from faders.core.shift import recover, shift_points, shifted, with_positive_shar
 from faders.core.training import accuracy, train
 from faders.lessons.kit.charts import describe, figures
 from faders.lessons.ship import ShipLesson, words
-from faders.lessons.ship.state import (
+from faders.lessons.ship.preset import (
     BATCH_SIZE,
     EPOCHS,
-    IN_USE,
     LEARNING_RATE,
-    MOST_EPOCHS,
     N_POINTS,
     NEW_DATA_SEED,
     NOISE,
     POOL,
     POOL_SEED,
-    RECOVERY_GAP,
-    THRESHOLDS,
     USES,
 )
+from faders.lessons.ship.state import IN_USE, MOST_EPOCHS, RECOVERY_GAP, THRESHOLDS
 from tests.helpers import notebook_display, page_text, run
 from tools.prerender import PREVIEWS
 

@@ -12,7 +12,6 @@ the shift it was measured for: moving a shift slider does not train anything.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -20,35 +19,33 @@ import numpy as np
 import param
 
 from faders.core import knn, metrics
-from faders.core.activations import logistic
-from faders.core.datasets import Dataset, make_dataset, train_test_split
+from faders.core.datasets import Dataset
 from faders.core.mlp import MLP
 from faders.core.optimizers import Adam
 from faders.core.shift import Recovery, recover, shifted, with_positive_share
-from faders.core.training import accuracy, train
+from faders.core.training import accuracy
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
 from faders.lessons.kit.timing import time_per_call
 from faders.lessons.ship import words
+from faders.lessons.ship.preset import (
+    ACTIVATION,
+    BATCH_SIZE,
+    DATASETS,
+    HIDDEN,
+    LEARNING_RATE,
+    USES,
+    Trained,
+    p_yes,
+    train_preset,
+)
 
-# The preset: a dataset of the playground, drawn with the seed, half for training, half for testing.
-DATASETS = ("moons", "circle", "xor")
-N_POINTS = 400
-NOISE = 0.15
-TEST_FRACTION = 0.5
-# The model and its training: small enough to train in the page in well under a second.
-HIDDEN = (8, 8)
-LARGER_HIDDEN = (64, 64)
-ACTIVATION = "tanh"
-EPOCHS = 40
-LEARNING_RATE = 0.02
-BATCH_SIZE = 20
+# Question 3: how many neighbours kNN asks.
 KNN_K = 5
 # Question 1: the accuracy as the shift grows, at these fractions of the reader's shift.
 DRIFT_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
-# Question 2: the examples met in use, drawn from a pool big enough for 99 "no" in 100.
+# Question 2: the examples met in use, drawn from the preset's pool (99 "no" in 100 at most).
 IN_USE = 2000
-POOL = 4000
 THRESHOLDS = tuple(round(t / 100, 2) for t in range(1, 100))
 # Question 4: how far out the confidence is traced, and the wide map's half-width.
 RAY_STEPS = 61
@@ -58,47 +55,12 @@ WIDE_RESOLUTION = 60
 # Fine-tuning: "recovered" is within this much of the accuracy before the shift; both runs stop there.
 RECOVERY_GAP = 0.02
 MOST_EPOCHS = 100
-# Seeds of the other draws, offset from the reader's seed: the pool of question 2, the new data.
-POOL_SEED, NEW_DATA_SEED = 1000, 2000
 WEIGHTS_FORMAT = "faders-ship-weights"
 # The two classes' colours (no, then yes), on the page and in the picture.
 ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"
 # The four scores of question 2, each its colour on the page and in the picture (kit.charts' ink,
 # model blue and accent, and a green).
 SCORE_COLOURS = {"accuracy": "#1f2933", "precision": "#1c7ed6", "recall": "#d9480f", "f1": "#2f9e44"}
-
-
-@dataclass(frozen=True)
-class Use:
-    """A stated use of the classifier: what "yes" means there and what each kind of mistake costs."""
-
-    name: str
-    yes: str
-    no: str
-    false_alarm: float  # $ per "yes" that was a no
-    miss: float  # $ per "no" that was a yes
-
-
-USES = {
-    "fraud": Use("Card payments", "fraud", "a genuine payment", false_alarm=5.0, miss=250.0),
-    "spam": Use("An email inbox", "spam", "a real email", false_alarm=30.0, miss=0.05),
-    "screening": Use("Medical screening", "ill", "healthy", false_alarm=200.0, miss=20_000.0),
-}
-
-
-@dataclass
-class Trained:
-    """The data and the three models of questions 1 to 3, trained once per preset."""
-
-    train: Dataset
-    test: Dataset
-    model: MLP
-    losses: list[float]  # the mean training loss of each epoch
-    seconds: float  # how long training the model took, here
-    larger: MLP
-    pool: Dataset  # drawn for question 2
-    new_train: Dataset  # new labelled data from the shifted world, for fine-tuning (before the shift)
-    farthest_test_point: float  # the largest distance from a test point to its nearest training point
 
 
 @dataclass(frozen=True)
@@ -119,19 +81,6 @@ class FineTuning:
     target: float
     fine_tuned: Recovery
     from_scratch: Recovery
-
-
-def trained_network(hidden: tuple[int, ...], data: Dataset, seed: int) -> tuple[MLP, list[float]]:
-    """A network with these hidden layers trained on the data for EPOCHS epochs (Adam, logits out)."""
-    model = MLP([2, *hidden, 1], ACTIVATION, "linear", seed=seed)
-    history = train(model, data.x, data.y, EPOCHS, Adam(learning_rate=LEARNING_RATE), BATCH_SIZE,
-                    "cross_entropy", seed=seed)
-    return model, [epoch.loss for epoch in history]
-
-
-def p_yes(model: MLP, points: np.ndarray) -> np.ndarray:
-    """The model's P(yes) at each point: the sigmoid of its logit."""
-    return logistic(model.predict(np.asarray(points, dtype=float))[:, 0])
 
 
 
@@ -192,20 +141,8 @@ class ShipLesson(Lesson):
     @property
     def trained(self) -> Trained:
         if self._trained is None:
-            self._trained = self._train()
+            self._trained = train_preset(self.dataset, self.seed)
         return self._trained
-
-    def _train(self) -> Trained:
-        data = make_dataset(self.dataset, N_POINTS, NOISE, self.seed)
-        train_data, test_data = train_test_split(data, TEST_FRACTION, self.seed)
-        began = time.perf_counter()
-        model, losses = trained_network(HIDDEN, train_data, self.seed)
-        seconds = time.perf_counter() - began
-        larger, _ = trained_network(LARGER_HIDDEN, train_data, self.seed)
-        pool = make_dataset(self.dataset, POOL, NOISE, self.seed + POOL_SEED)
-        new_train = make_dataset(self.dataset, N_POINTS // 2, NOISE, self.seed + NEW_DATA_SEED)
-        farthest = float(np.sqrt(knn.squared_distances(test_data.x, train_data.x).min(axis=1).max()))
-        return Trained(train_data, test_data, model, losses, seconds, larger, pool, new_train, farthest)
 
     def accuracies(self) -> dict[str, float]:
         t = self.trained

@@ -22,16 +22,8 @@ from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, WARNING, plain_
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 from faders.lessons.ship import words
-from faders.lessons.ship.state import (
-    BLUE,
-    ORANGE,
-    PALE,
-    SCORE_COLOURS,
-    USES,
-    WIDE_HALF_WIDTH,
-    ShipLesson,
-    p_yes,
-)
+from faders.lessons.ship.preset import USES, p_yes
+from faders.lessons.ship.state import BLUE, ORANGE, PALE, SCORE_COLOURS, WIDE_HALF_WIDTH, ShipLesson
 
 PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
 SURE = interp_palette(("#ffffff", "#5f3dc4"), 64)  # confidence: white at 50%, deep violet at 100%
