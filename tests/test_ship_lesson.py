@@ -268,3 +268,14 @@ def test_the_summary_says_the_shift_and_the_metric(default_lesson: ShipLesson) -
         f"{words.percent(results['shift']['accuracy_after'])} once shifted. With 20 yes in 2,000 cases, at "
         f"threshold 0.50: precision {words.percent(model['precision'])}, "
         f"recall {words.percent(model['recall'])}.")
+
+
+def test_the_budget_note_reads_the_measured_times() -> None:
+    rows = [{"model": "a", "numbers": 105, "microseconds": 10.0},
+            {"model": "b", "numbers": 4417, "microseconds": 12.0},
+            {"model": "c", "numbers": 600, "microseconds": 50.0}]
+    note = words.budget_note(rows)
+    assert note.startswith("Fastest here: a; slowest: c, 5.0 times as long. The larger MLP has 42 times")
+    assert "took 1.2 times as long: for a model this small the fixed cost of a call" in note
+    rows[1]["microseconds"] = 200.0
+    assert "took 20.0 times as long: here the arithmetic already shows" in words.budget_note(rows)

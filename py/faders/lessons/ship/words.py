@@ -51,7 +51,7 @@ DRIFT_TITLE = "Accuracy as the inputs drift"
 DRIFT_X = "share of your shift (1 = as set)"
 SWEEP_TITLE = "Four scores against the threshold"
 BUDGET_TITLE = "One prediction, measured here (µs, log scale)"
-WIDE_TITLE = "Confidence far from the data (the data sit in the small square)"
+WIDE_TITLE = "Confidence far from the data (the data sit in the box)"
 RAY_TITLE = "Confidence along the probe's direction"
 RAY_X = "distance from the middle of the data"
 TUNE_TITLE = "Recovering on the shifted data: accuracy by epoch"
@@ -219,8 +219,16 @@ def cost_text(costs: dict[str, Any], use_name: str, yes: str, no: str) -> str:
 def budget_note(budget: list[dict[str, Any]]) -> str:
     fastest = min(budget, key=lambda row: row["microseconds"])
     slowest = max(budget, key=lambda row: row["microseconds"])
+    small, larger = budget[0], budget[1]
+    more_numbers = larger["numbers"] / small["numbers"]
+    more_time = larger["microseconds"] / small["microseconds"]
+    why = ("for a model this small the fixed cost of a call outweighs its arithmetic, while kNN's work "
+           "grows with the data it keeps. At the size of real models the arithmetic wins, and the cost "
+           "grows with the numbers." if more_time < more_numbers / 4 else
+           "here the arithmetic already shows in the time.")
     return (f"Fastest here: {fastest['model']}; slowest: {slowest['model']}, "
-            f"{slowest['microseconds'] / fastest['microseconds']:.1f} times as long.")
+            f"{slowest['microseconds'] / fastest['microseconds']:.1f} times as long. The larger MLP has "
+            f"{more_numbers:.0f} times the numbers to multiply and took {more_time:.1f} times as long: {why}")
 
 
 def weights_text(weights: dict[str, Any]) -> str:
