@@ -109,3 +109,17 @@ def read_pane(pane: Any) -> tuple[list[str], str]:
 def shown_text(pane: Any) -> str:
     """The text a reader sees in a Markdown or HTML pane."""
     return read_pane(pane)[1]
+
+
+def page_text(view: Any) -> str:
+    """Every Markdown and HTML text of a lesson's page, as its panes hold it (Markdown unrendered)."""
+    texts = []
+
+    def walk(item: Any) -> None:
+        if isinstance(getattr(item, "object", None), str):
+            texts.append(item.object)
+        for child in getattr(item, "objects", []) or []:
+            walk(child)
+
+    walk(view)
+    return "\n".join(texts)

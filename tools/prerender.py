@@ -10,9 +10,10 @@ from faders.lessons.language_model import preview as language_model_preview
 from faders.lessons.logits import preview as logits_preview
 from faders.lessons.network import preview as network_preview
 from faders.lessons.scale import preview as scale_preview
+from faders.lessons.ship import preview as ship_preview
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
             "scale": scale_preview.picture, "gpus": gpus_preview.picture,
             "network": network_preview.picture, "knn": knn_preview.picture,
             "bias-variance": bias_variance_preview.picture,
-            "language-model": language_model_preview.picture}
+            "language-model": language_model_preview.picture, "ship": ship_preview.picture}

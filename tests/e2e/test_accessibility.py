@@ -86,6 +86,9 @@ WALKS = {
                            "New seed", "(s) => s.settings.seed !== '0'", ["the likeliest next character"]),
     "gpus": Walk("Epochs", ["ArrowLeft"] * 2, "(s) => s.settings.epochs === '1'",
                  "Train", "(s) => s.results.status !== 'idle' && s.results.status !== 'training'"),
+    "ship": Walk("Turn (degrees)", ["ArrowRight"] * 2, "(s) => s.settings.angle === '40'",
+                 "Fine-tune on this shift", "(s) => s.results.fine_tuning.shift.angle === 40",
+                 ["once shifted"]),
 }
 
 

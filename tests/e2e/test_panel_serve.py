@@ -138,3 +138,19 @@ def test_language_model_lesson_under_panel_serve(browser: Browser, panel_server:
     page.get_by_role("button", name="New seed").click()
     expect(page.get_by_text(text.replace(" ", "\u00a0")[:10], exact=False)).to_have_count(0, timeout=30_000)
     context.close()
+
+
+def test_ship_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.ship import ShipLesson
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=ship&yes=0&t=0.3")
+    expect(page.get_by_text("Ignored yes='0'").first).to_be_visible(timeout=60_000)
+    metric = ShipLesson(threshold=0.3).results()["metric"]
+    (_, fp), (_, tp) = metric["confusion"]
+    expect(page.get_by_text(f"{fp:,} false alarms").first).to_be_visible()
+    expect(page.get_by_text(f"{tp:,} found").first).to_be_visible()
+    page.get_by_label("Stated use", exact=True).select_option("spam")
+    expect(page.get_by_text("An email inbox").first).to_be_visible(timeout=30_000)
+    context.close()

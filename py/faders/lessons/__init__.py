@@ -22,6 +22,7 @@ LESSON_CLASSES: dict[str, tuple[str, str]] = {
     "logits": ("faders.lessons.logits", "LogitsLesson"),
     "gpus": ("faders.lessons.gpus", "GpusLesson"),
     "language-model": ("faders.lessons.language_model", "LanguageModelLesson"),
+    "ship": ("faders.lessons.ship", "ShipLesson"),
 }
 
 

@@ -6,8 +6,6 @@ words words.py; the maths is faders.core's (datasets, logistic, knn, playground'
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,15 +17,15 @@ from faders.core.datasets import CLASSIFICATION_2D, HALF_WIDTH, make_dataset, tr
 from faders.core.playground import grid_points
 from faders.lessons.kit.knobs import knob
 from faders.lessons.kit.lesson import Lesson
+from faders.lessons.kit.timing import time_per_call
 from faders.lessons.knn import words
 
 # Half the points train both models, the other half test them (as in the playground).
 TEST_FRACTION = 0.5
 # The decision maps: cells a side over the playground's square.
 MAP_RESOLUTION = 50
-# Training-set sizes at which one prediction of each model is timed, and the time spent on each.
+# Training-set sizes at which one prediction of each model is timed (kit.timing).
 TIMED_SIZES = (100, 300, 1000, 3000, 10000)
-TIMING_SECONDS = 0.005
 # Measurements kept for the chart (the reader may measure again and again).
 MOST_TIMINGS = 100
 # The two classes' colours (class 0, then class 1) and the undecided middle, on the page and the picture.
@@ -51,21 +49,6 @@ class Query:
     logit: float
     probability: float
     logistic_class: int
-
-
-def time_per_call(call: Callable[[], object], seconds: float = TIMING_SECONDS, rounds: int = 3) -> float:
-    """Seconds one call takes: called once to warm up, then repeated for `seconds` (a browser's clock
-    is coarse), `rounds` times; the fastest round is the cost, the others met a pause for other work."""
-    call()
-    fastest = float("inf")
-    for _ in range(rounds):
-        calls, spent, began = 0, 0.0, time.perf_counter()
-        while spent < seconds:
-            call()
-            calls += 1
-            spent = time.perf_counter() - began
-        fastest = min(fastest, spent / calls)
-    return fastest
 
 
 class KnnLesson(Lesson):
