@@ -19,6 +19,7 @@ from bokeh.palettes import interp_palette
 from faders.core.datasets import HALF_WIDTH
 from faders.core.playground import grid_points
 from faders.lessons.kit.charts import ACCENT, INK, MODEL, MUTED, WARNING, plain_figure
+from faders.lessons.kit.places import place
 from faders.lessons.kit.safe_text import text_list
 from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 from faders.lessons.ship import words
@@ -271,12 +272,13 @@ class ShipView:
                          pn.Row(k["probe_distance"], k["probe_direction"], styles=WRAP),
                          side_by_side(f["wide"], f["ray"]), self.failure_text, k["use"], self.cost_text,
                          pn.pane.Markdown(words.WHAT_TO_DO))
-        weights = column(words.WEIGHTS_HEADING, pn.pane.Markdown(words.WEIGHTS_INTRO),
-                         pn.Row(self.download, pn.pane.Bokeh(bk_row(self.tune_button), margin=(5, 10)),
-                                styles=WRAP),
-                         self.weights_text, f["tune"], self.tuning_text)
+        weights = column(words.WEIGHTS_HEADING, pn.pane.Markdown(words.WEIGHTS_INTRO), self.download,
+                         self.weights_text)
+        tuning = column(pn.pane.Bokeh(bk_row(self.tune_button), margin=(5, 10)), f["tune"], self.tuning_text)
         parts = [pn.pane.Markdown(self.lesson.prose)] if with_prose else []
-        parts += [model, shift, metric, budget, failure, weights]
+        parts += [place("model", model), place("input-distribution", shift), place("eval-metric", metric),
+                  place("inference-budget", budget), place("failure", failure),
+                  place("weights-released", weights), place("fine-tuning", tuning)]
         return column(*parts)
 
 
