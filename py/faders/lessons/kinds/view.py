@@ -19,14 +19,12 @@ from faders.core.datasets import HALF_WIDTH
 from faders.lessons.kinds import words
 from faders.lessons.kinds.state import BANDIT_KNOBS, BLUE, DATA_KNOBS, ORANGE, PALE, KindsLesson, chart_pulls
 from faders.lessons.kit.charts import ACCENT, INK, LABEL_COLOURS, MODEL, MUTED, plain_figure
-from faders.lessons.kit.safe_text import text_list
-from faders.lessons.kit.widgets import BOX, SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
+from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 
 PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
 SIDE = 2 * HALF_WIDTH
 SQUARE_HEIGHT = 340
 CURVE_HEIGHT = 260
-NOTICE_STYLES = {**BOX, "background": "#fff9db", "border-left": "4px solid #f59f00"}
 
 
 def square(title: str) -> Any:
@@ -41,8 +39,10 @@ def wrapped(*items: Any) -> pn.Row:
                   styles=WRAP, sizing_mode="stretch_width")
 
 
-def buttons(*items: Any) -> pn.pane.Bokeh:
-    return pn.pane.Bokeh(bk_row(*items), margin=(5, 10))
+def buttons(*items: Any) -> pn.Row:
+    """Buttons in a row that wraps on a phone (a Bokeh row of its own for each)."""
+    return pn.Row(*(pn.pane.Bokeh(bk_row(item), margin=(5, 5)) for item in items), styles=WRAP,
+                  sizing_mode="stretch_width")
 
 
 class KindsView:
@@ -66,12 +66,11 @@ class KindsView:
         self.best_line = Span(dimension="width", location=0.0, line_color=MUTED, line_dash="dashed")
 
         self.supervised = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.step = pn.pane.Markdown(sizing_mode="stretch_width", height=90)
+        self.step = pn.pane.Markdown(sizing_mode="stretch_width", height=70)
         self.agreement = pn.pane.Markdown(sizing_mode="stretch_width")
         self.starts = pn.pane.Markdown(sizing_mode="stretch_width")
         self.machines = pn.pane.Markdown(sizing_mode="stretch_width")
         self.bandit = pn.pane.Markdown(sizing_mode="stretch_width")
-        self.notices = pn.pane.HTML(sizing_mode="stretch_width", styles=NOTICE_STYLES, visible=False)
 
         self.figures = {"supervised": self._supervised_figure(), "groups": self._groups_figure(),
                         "inertia": self._inertia_figure(), "starts": self._starts_figure(),
@@ -81,10 +80,8 @@ class KindsView:
         watch(unlocked(self._on_data), list(DATA_KNOBS))
         watch(unlocked(self._on_kmeans), ["k", "start", "steps"])
         watch(unlocked(self._on_bandit), list(BANDIT_KNOBS))
-        watch(unlocked(self._on_notices), ["notices"])
         self._on_data()
         self._on_bandit()
-        self._on_notices()
         self.layout = self._layout(with_prose)
 
     # ---- charts --------------------------------------------------------------------------
@@ -213,10 +210,6 @@ class KindsView:
                                           float(played.random_regret[-1]), int(np.argmax(played.rates)),
                                           int(np.argmax(played.run.counts)))
 
-    def _on_notices(self, *_: Any) -> None:
-        self.notices.object = text_list(self.lesson.notices)
-        self.notices.visible = bool(self.lesson.notices)
-
     # ---- layout --------------------------------------------------------------------------
 
     def _layout(self, with_prose: bool) -> pn.viewable.Viewable:
@@ -244,7 +237,7 @@ class KindsView:
         uses = pn.Column(words.USES_HEADING, pn.pane.Markdown(words.USES), sizing_mode="stretch_width",
                          styles=SHRINKS)
         parts = [pn.pane.Markdown(lesson.prose)] if with_prose else []
-        parts += [self.notices, supervised, unsupervised, reinforcement, uses]
+        parts += [supervised, unsupervised, reinforcement, uses]
         return pn.Column(*parts, sizing_mode="stretch_width", styles=SHRINKS)
 
 

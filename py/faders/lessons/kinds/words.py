@@ -101,6 +101,12 @@ tuned again from rewards.
 """
 
 
+# Below this test accuracy the page says that a straight boundary cannot split these classes.
+STRAIGHT_LINE_FAILS = 0.8
+STRAIGHT_LINE = (" Its boundary is a straight line, and these classes do not split along one: a "
+                 "[neural network](network.html) bends its boundary to fit them.")
+
+
 def percent(share: float) -> str:
     return f"{100 * share:.0f}%"
 
@@ -118,7 +124,8 @@ def supervised(numbers: list[float], loss_before: float, loss_after: float, trai
             f"between its guesses and the answers) fell from {loss_before:.3f}, a coin toss for every "
             f"point, to **{loss_after:.3f}**. It gets **{percent(train_accuracy)}** of its training "
             f"points right and **{percent(test_accuracy)}** of {format_count(n_test)} points it never "
-            f"saw. What it keeps: `w₁ = {w1:.3f}`, `w₂ = {w2:.3f}`, `b = {b:.3f}`.")
+            f"saw. What it keeps: `w₁ = {w1:.3f}`, `w₂ = {w2:.3f}`, `b = {b:.3f}`."
+            + (STRAIGHT_LINE if test_accuracy < STRAIGHT_LINE_FAILS else ""))
 
 
 def kmeans_step(step: int, last: int, kind: str, inertia: float | None, counts: list[int],
@@ -159,7 +166,7 @@ def starts(rows: list[list[float]], start: int) -> str:
     best = min(spreads)
     worse = sum(spread > best * (1 + 1e-9) for spread in spreads)
     verdict = ("the best of them" if mine[1] <= best * (1 + 1e-9)
-               else f"{mine[1] / best - 1:.0%} more than the best of them")
+               else f"{mine[1] / best - 1:.1%} more than the best of them")
     return (f"Start {start} settles at spread {mine[1]:.1f} after {int(mine[2])} steps: {verdict}. "
             f"Of starts {int(rows[0][0])}–{int(rows[-1][0])}, {worse} settle in a worse grouping "
             f"than the best ({best:.1f}).")
