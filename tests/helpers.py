@@ -23,6 +23,20 @@ def run(coroutine: Coroutine) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def page_text(view) -> str:  # type: ignore[no-untyped-def]
+    """Every Markdown and HTML text of a lesson's page (its Panel layout)."""
+    texts = []
+
+    def walk(item) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(getattr(item, "object", None), str):
+            texts.append(item.object)
+        for child in getattr(item, "objects", []) or []:
+            walk(child)
+
+    walk(view)
+    return "\n".join(texts)
+
+
 def notebook_display(code: str) -> str:
     """Run `code` as one cell in a real Jupyter kernel; return what the cell displayed, as JSON text."""
     import nbclient

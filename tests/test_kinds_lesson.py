@@ -10,7 +10,7 @@ from faders.core.datasets import make_dataset, train_test_split
 from faders.lessons.kinds import KindsLesson, words
 from faders.lessons.kinds.state import CHART_POINTS, STARTS_SHOWN, TEST_FRACTION, chart_pulls
 from faders.lessons.kit.charts import describe, figures, title_of
-from tests.helpers import notebook_display, page_link_session, run
+from tests.helpers import notebook_display, page_link_session, page_text, run
 
 DEFAULTS = {"data": "gaussians", "n": "200", "noise": "0.3", "seed": "1", "k": "2", "start": "0", "step": "2",
             "arms": "5", "eps": "0.1", "pulls": "1000", "bseed": "1"}
@@ -33,20 +33,6 @@ def expected(settings: dict[str, str]) -> dict:
     return {"data": data, "model": model, "train": train, "test": test, "steps": steps, "rates": rates,
             "played": played, "greedy": bandit.play(rates, 0.0, luck),
             "random": bandit.play(rates, 1.0, luck)}
-
-
-def page_text(view) -> str:  # type: ignore[no-untyped-def]
-    """Every Markdown and HTML text on the page."""
-    texts = []
-
-    def walk(item) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(getattr(item, "object", None), str):
-            texts.append(item.object)
-        for child in getattr(item, "objects", []) or []:
-            walk(child)
-
-    walk(view)
-    return "\n".join(texts)
 
 
 def test_defaults() -> None:

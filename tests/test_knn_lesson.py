@@ -12,7 +12,7 @@ from faders.core.playground import grid_points
 from faders.lessons.kit.charts import describe, figures, title_of
 from faders.lessons.knn import KnnLesson, words
 from faders.lessons.knn.state import MAP_RESOLUTION, TEST_FRACTION, TIMED_SIZES, train_size
-from tests.helpers import run
+from tests.helpers import page_text, run
 
 DEFAULTS = {"data": "moons", "n": "200", "noise": "0.3", "seed": "1", "k": "5", "qx": "1", "qy": "0.5",
             "forget": "0"}
@@ -37,20 +37,6 @@ def expected(settings: dict[str, str]) -> dict:
             "logit": float(logistic.logit(model, point)[0]),
             "knn_map": knn.knn_predict(train.x, train.y, grid_points(MAP_RESOLUTION), k, task="regression"),
             "logistic_map": logistic.probability(model, grid_points(MAP_RESOLUTION))}
-
-
-def page_text(view) -> str:  # type: ignore[no-untyped-def]
-    """Every Markdown and HTML text on the page."""
-    texts = []
-
-    def walk(item) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(getattr(item, "object", None), str):
-            texts.append(item.object)
-        for child in getattr(item, "objects", []) or []:
-            walk(child)
-
-    walk(view)
-    return "\n".join(texts)
 
 
 def test_defaults() -> None:
