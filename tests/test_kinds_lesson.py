@@ -44,6 +44,9 @@ def test_defaults() -> None:
     assert results["kmeans"]["step"] == 2 and results["kmeans"]["kind"] == "move"
     # The default bandit shows why exploring pays: never exploring locks onto a worse machine.
     assert results["bandit"]["greedy_regret"] > 2 * results["bandit"]["regret"]
+    # Two blobs and k = 2: every start settles in the same grouping, and the page says so.
+    assert len({row[1] for row in results["kmeans"]["starts"]}) == 1
+    assert "the start only changes how many steps it takes" in page_text(lesson.view())
 
 
 @pytest.mark.parametrize("settings", [DEFAULTS, OTHER])

@@ -51,7 +51,7 @@ def test_the_link_s_settings_give_cpython_s_numbers_on_screen(page: Page) -> Non
     expect(page.locator("#faders-preview")).to_be_hidden()
     state = snapshot(page)
     assert state["settings"] == SETTINGS and state["notices"] == []
-    assert 'height="3400"' in page.locator("#faders-embed-code").input_value()
+    assert 'height="3450"' in page.locator("#faders-embed-code").input_value()
     expected = cpython(SETTINGS)
     close(state["results"], expected)
     learned, grouped, played = expected["supervised"], expected["kmeans"], expected["bandit"]

@@ -11,6 +11,7 @@ Regret is what the learner gave up against always pulling the best arm: the sum 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,13 +57,14 @@ def draw(pulls: int, arms: int, seed: int) -> Draws:
     return Draws(rng.random(pulls), rng.integers(0, arms, size=pulls), rng.random(pulls), rng.random(pulls))
 
 
-def choose(estimates: np.ndarray, epsilon: float, explore: float, random_arm: int, tie: float) -> int:
+def choose(estimates: Sequence[float], epsilon: float, explore: float, random_arm: int, tie: float) -> int:
     """ε-greedy: a random arm with probability ε, else the best estimate; of arms tied for best,
     the one at position ⌊tie · (number tied)⌋ in index order."""
     if explore < epsilon:
         return int(random_arm)
-    best = np.flatnonzero(estimates == estimates.max())
-    return int(best[int(tie * len(best))])
+    top = max(estimates)
+    best = [arm for arm, estimate in enumerate(estimates) if estimate == top]
+    return best[int(tie * len(best))]
 
 
 def update(estimate: float, count: int, reward: float) -> float:
@@ -72,18 +74,21 @@ def update(estimate: float, count: int, reward: float) -> float:
 
 def play(rates: np.ndarray, epsilon: float, draws: Draws) -> Run:
     """An ε-greedy learner's run, from estimates of 0 for every arm."""
-    rates = np.asarray(rates, dtype=np.float64)
-    pulls = len(draws.explore)
-    estimates, counts = np.zeros(len(rates)), np.zeros(len(rates), dtype=np.intp)
-    arms, rewards = np.zeros(pulls, dtype=np.intp), np.zeros(pulls)
-    history = np.zeros((pulls, len(rates)))
-    for t in range(pulls):
-        arm = choose(estimates, epsilon, draws.explore[t], draws.random_arm[t], draws.tie[t])
-        reward = float(draws.payout[t] < rates[arm])
+    # Plain Python numbers in the loop: a few arms at a time are quicker so than as numpy arrays.
+    rates_ = [float(rate) for rate in rates]
+    estimates, counts = [0.0] * len(rates_), [0] * len(rates_)
+    arms, rewards, history = [], [], []
+    for explore, random_arm, payout, tie in zip(draws.explore.tolist(), draws.random_arm.tolist(),
+                                                draws.payout.tolist(), draws.tie.tolist(), strict=True):
+        arm = choose(estimates, epsilon, explore, random_arm, tie)
+        reward = 1.0 if payout < rates_[arm] else 0.0
         counts[arm] += 1
         estimates[arm] = update(estimates[arm], counts[arm], reward)
-        arms[t], rewards[t], history[t] = arm, reward, estimates
-    return Run(arms, rewards, history, counts)
+        arms.append(arm)
+        rewards.append(reward)
+        history.append(list(estimates))
+    return Run(np.array(arms, dtype=np.intp), np.array(rewards), np.array(history).reshape(-1, len(rates_)),
+               np.array(counts, dtype=np.intp))
 
 
 def regret(rates: np.ndarray, arms: np.ndarray) -> np.ndarray:

@@ -81,7 +81,8 @@ def cached(*names: str) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]
 
 DATA_KNOBS = ("dataset", "n_points", "noise", "seed")
 KMEANS_KNOBS = (*DATA_KNOBS, "k", "start")
-BANDIT_KNOBS = ("arms", "epsilon", "pulls", "bandit_seed")
+MACHINE_KNOBS = ("arms", "pulls", "bandit_seed")
+BANDIT_KNOBS = (*MACHINE_KNOBS, "epsilon")
 
 
 class KindsLesson(Lesson):
@@ -92,7 +93,7 @@ class KindsLesson(Lesson):
     teaser: ClassVar[str] = words.TEASER
     prose: ClassVar[str] = words.PROSE
     actions: ClassVar[tuple[str, ...]] = ("step", "settle", "reset", "new_start", "new_luck")
-    embed_height: ClassVar[int] = 3400  # px: the page at about 700 px wide in embed mode, with a margin
+    embed_height: ClassVar[int] = 3450  # px: measured at 700 px wide in embed mode (3,315) with a margin
 
     # ---- knobs: one declaration each (kit.knobs) ------------------------------------------
     dataset = knob(param.Selector(default="gaussians", objects=list(CLASSIFICATION_2D),
@@ -180,14 +181,20 @@ class KindsLesson(Lesson):
 
     # ---- 3 · reinforcement ---------------------------------------------------------------
 
-    @cached(*BANDIT_KNOBS)
-    def bandit(self) -> Bandit:
+    @cached(*MACHINE_KNOBS)
+    def machines(self) -> tuple[np.ndarray, bandit.Draws, np.ndarray, np.ndarray]:
+        """The hidden rates, the luck, and the regret of ε = 0 and ε = 1 with that luck (kept while
+        only ε changes)."""
         rates = bandit.hidden_rates(self.arms, self.bandit_seed)
         luck = bandit.draw(self.pulls, self.arms, self.bandit_seed)
+        return (rates, luck, bandit.regret(rates, bandit.play(rates, 0.0, luck).arms),
+                bandit.regret(rates, bandit.play(rates, 1.0, luck).arms))
+
+    @cached(*MACHINE_KNOBS, "epsilon")
+    def bandit(self) -> Bandit:
+        rates, luck, greedy, random = self.machines()
         played = bandit.play(rates, self.epsilon, luck)
-        return Bandit(rates, played, bandit.regret(rates, played.arms),
-                      bandit.regret(rates, bandit.play(rates, 0.0, luck).arms),
-                      bandit.regret(rates, bandit.play(rates, 1.0, luck).arms),
+        return Bandit(rates, played, bandit.regret(rates, played.arms), greedy, random,
                       bandit.reward_per_pull(played.rewards))
 
     # ---- refusals --------------------------------------------------------------------------

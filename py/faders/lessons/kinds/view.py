@@ -58,7 +58,7 @@ class KindsView:
         self.trail_source = ColumnDataSource({"xs": [], "ys": [], "colour": []})
         self.inertia_source = ColumnDataSource({"step": [], "inertia": []})
         self.starts_source = ColumnDataSource({"start": [], "spread": [], "colour": []})
-        self.estimate_source = ColumnDataSource({"xs": [], "ys": [], "colour": []})
+        self.estimate_source = ColumnDataSource({"xs": [], "ys": [], "colour": [], "machine": []})
         self.rate_source = ColumnDataSource({"xs": [], "ys": [], "colour": []})
         self.reward_source = ColumnDataSource({"pull": [], "reward": []})
         self.regret_sources = {name: ColumnDataSource({"pull": [], "regret": []})
@@ -120,8 +120,14 @@ class KindsView:
 
     def _estimates_figure(self) -> Any:
         fig = plain_figure(words.ESTIMATES_TITLE, words.PULLS_X, words.ESTIMATE_Y, height=CURVE_HEIGHT,
-                           y_range=Range1d(0, 1))
-        fig.multi_line("xs", "ys", source=self.estimate_source, line_color="colour", line_width=2)
+                           y_range=Range1d(0, 1.2))
+        fig.multi_line("xs", "ys", source=self.estimate_source, line_color="colour", line_width=2,
+                       legend_field="machine")
+        # The machines' numbers, as in the table beside the chart: in a band above the curves.
+        legend = fig.legend[0]
+        legend.update(title=words.MACHINE_LEGEND, orientation="horizontal", ncols=5, location="top_left",
+                      glyph_width=14, label_standoff=3, spacing=4, padding=4, background_fill_alpha=0.6,
+                      title_standoff=2)
         fig.multi_line("xs", "ys", source=self.rate_source, line_color="colour", line_width=1.5,
                        line_dash="dotted")
         return fig
@@ -195,7 +201,8 @@ class KindsView:
         arms = range(lesson.arms)
         colours = [LABEL_COLOURS[arm] for arm in arms]
         self.estimate_source.data = {"xs": [pulls] * lesson.arms,
-                                     "ys": [played.run.estimates[at, arm] for arm in arms], "colour": colours}
+                                     "ys": [played.run.estimates[at, arm] for arm in arms], "colour": colours,
+                                     "machine": [str(arm + 1) for arm in arms]}
         self.rate_source.data = {"xs": [[1, lesson.pulls]] * lesson.arms,
                                  "ys": [[rate, rate] for rate in played.rates.tolist()], "colour": colours}
         self.reward_source.data = {"pull": pulls, "reward": played.reward_per_pull[at]}

@@ -50,13 +50,13 @@ STARTS_TITLE = "Where each start settles: spread"
 STARTS_X = "start"
 STARTS_Y = "settled spread"
 ESTIMATES_TITLE = "The learner's estimates (dotted: hidden rates)"
-REWARD_TITLE = "Reward per pull so far"
+REWARD_TITLE = "Reward per pull so far (dashed: the best machine's rate)"
 REGRET_TITLE = "Regret against always playing the best machine"
 PULLS_X = "pulls"
 ESTIMATE_Y = "estimated payout rate"
 REWARD_Y = "average reward"
 REGRET_Y = "regret (payouts missed)"
-BEST_LEGEND = "best machine's rate"
+MACHINE_LEGEND = "machine"
 YOURS_LEGEND = "your ε"
 GREEDY_LEGEND = "ε = 0 (never explores)"
 RANDOM_LEGEND = "ε = 1 (always random)"
@@ -165,6 +165,10 @@ def starts(rows: list[list[float]], start: int) -> str:
     mine = next(row for row in rows if row[0] == start)
     best = min(spreads)
     worse = sum(spread > best * (1 + 1e-9) for spread in spreads)
+    if not worse:
+        return (f"Start {start} settles at spread {mine[1]:.1f} after {int(mine[2])} steps, and so does "
+                f"every start from {int(rows[0][0])} to {int(rows[-1][0])}: for these points and this k "
+                "the start only changes how many steps it takes. Try k = 3, or the xor data.")
     verdict = ("the best of them" if mine[1] <= best * (1 + 1e-9)
                else f"{mine[1] / best - 1:.1%} more than the best of them")
     return (f"Start {start} settles at spread {mine[1]:.1f} after {int(mine[2])} steps: {verdict}. "
