@@ -8,7 +8,7 @@ import pytest
 from faders.core import bandit, kmeans, logistic
 from faders.core.datasets import make_dataset, train_test_split
 from faders.lessons.kinds import KindsLesson, words
-from faders.lessons.kinds.state import CHART_POINTS, STARTS_SHOWN, TEST_FRACTION, chart_pulls
+from faders.lessons.kinds.state import CHART_POINTS, GROUP_COLOURS, STARTS_SHOWN, TEST_FRACTION, chart_pulls
 from faders.lessons.kit.charts import describe, figures, title_of
 from tests.helpers import notebook_display, page_link_session, page_text, run
 
@@ -113,6 +113,10 @@ def test_a_settled_run_says_how_its_groups_line_up_with_the_hidden_labels() -> N
     text = page_text(lesson.view())
     assert f"agree with the hidden labels on **{100 * results['agreement']['share']:.0f}%**" in text
     assert "**Settled** after" in text
+    orange, blue = results["agreement"]["table"][0]
+    assert f"| group 1 (green) | {orange} | {blue} |" in text
+    # Every group has a colour, and the words name it.
+    assert len(GROUP_COLOURS) == len(words.GROUP_NAMES) == KindsLesson.param.k.bounds[1]
 
 
 def test_the_buttons_step_k_means_back_and_forth() -> None:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons.kinds import words
-from faders.lessons.kinds.state import BLUE, ORANGE, KindsLesson
-from faders.lessons.kit.charts import LABEL_COLOURS
+from faders.lessons.kinds.state import BLUE, GROUP_COLOURS, ORANGE, KindsLesson
 from faders.lessons.kit.still import PANEL_WIDTH, Still, svg
 
 SQUARE = (-HALF_WIDTH, HALF_WIDTH)
 
 
 def dots(panel: Still, points: list[list[float]], colours: list[str]) -> list[str]:
+    """The points inside the square (a few of the blobs' stray beyond it, as on the live charts)."""
+    low, high = SQUARE
     return [f'<circle cx="{panel.x(a):.0f}" cy="{panel.y(b):.0f}" r="2.5" fill="{colour}"/>'
-            for (a, b), colour in zip(points, colours, strict=True)]
+            for (a, b), colour in zip(points, colours, strict=True) if low <= a <= high and low <= b <= high]
 
 
 def boundary(panel: Still, numbers: list[float]) -> str:
@@ -46,6 +47,6 @@ def picture() -> str:
                   [BLUE if label == 1 else ORANGE for label in learned.train.y.tolist()])
     parts.append(boundary(labelled, learned.model.numbers))
     parts.append(grouped.frame(words.GROUPS_TITLE, "x", "y"))
-    parts += dots(grouped, points.x.tolist(), [LABEL_COLOURS[group] for group in settled.groups.tolist()])
+    parts += dots(grouped, points.x.tolist(), [GROUP_COLOURS[group] for group in settled.groups.tolist()])
     parts += [cross(grouped, x, y, "#1f2933") for x, y in settled.centres.tolist()]
     return svg(parts, words.PREVIEW_LABEL)

@@ -33,6 +33,10 @@ STARTS_SHOWN = 12
 CHART_POINTS = 200
 # The two classes' colours (class 0, then class 1) and the undecided middle, as in the playground.
 ORANGE, BLUE, PALE = "#f59322", "#0877bd", "#e8eaeb"
+# One colour per k-means group (k ≤ 10): none of them the labels' orange or blue, nor the grey of a
+# point not yet assigned, so that groups are never read as labels.
+GROUP_COLOURS = ("#2f9e44", "#ae3ec9", "#0c8599", "#e64980", "#5c940d", "#7048e8", "#c2255c",
+                 "#364fc7", "#d9480f", "#1c7ed6")
 
 
 @dataclass(frozen=True)

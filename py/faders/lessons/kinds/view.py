@@ -17,7 +17,16 @@ from bokeh.palettes import interp_palette
 
 from faders.core.datasets import HALF_WIDTH
 from faders.lessons.kinds import words
-from faders.lessons.kinds.state import BANDIT_KNOBS, BLUE, DATA_KNOBS, ORANGE, PALE, KindsLesson, chart_pulls
+from faders.lessons.kinds.state import (
+    BANDIT_KNOBS,
+    BLUE,
+    DATA_KNOBS,
+    GROUP_COLOURS,
+    ORANGE,
+    PALE,
+    KindsLesson,
+    chart_pulls,
+)
 from faders.lessons.kit.charts import ACCENT, INK, LABEL_COLOURS, MODEL, MUTED, plain_figure
 from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, knob_widgets, unlocked
 
@@ -172,14 +181,14 @@ class KindsView:
         steps, shown = lesson.kmeans_steps(), lesson.shown_step()
         now, points = steps[shown], lesson.points().x
         self.grouped_source.data = {"x": points[:, 0], "y": points[:, 1],
-                                    "colour": [MUTED if group < 0 else LABEL_COLOURS[group]
+                                    "colour": [MUTED if group < 0 else GROUP_COLOURS[group]
                                                for group in now.groups.tolist()]}
         self.centre_source.data = {"x": now.centres[:, 0], "y": now.centres[:, 1],
-                                   "colour": LABEL_COLOURS[:lesson.k]}
+                                   "colour": list(GROUP_COLOURS[:lesson.k])}
         path = np.array([step.centres for step in steps[:shown + 1] if step.kind != "assign"])
         self.trail_source.data = {"xs": [path[:, group, 0] for group in range(lesson.k)],
                                   "ys": [path[:, group, 1] for group in range(lesson.k)],
-                                  "colour": LABEL_COLOURS[:lesson.k]}
+                                  "colour": list(GROUP_COLOURS[:lesson.k])}
         self.inertia_source.data = {"step": list(range(1, shown + 1)),
                                     "inertia": [step.inertia for step in steps[1:shown + 1]]}
         self.step.object = words.kmeans_step(shown, len(steps) - 1, now.kind, now.inertia, now.counts(),

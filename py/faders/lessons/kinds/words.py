@@ -66,6 +66,8 @@ RESET_LABEL = "Back to the start"
 NEW_START_LABEL = "New start"
 NEW_LUCK_LABEL = "New machines"
 CLASS_NAMES = ("orange", "blue")
+# The k-means groups' colours in words, in the order of state.GROUP_COLOURS.
+GROUP_NAMES = ("green", "purple", "teal", "pink", "olive", "violet", "crimson", "indigo", "red", "blue")
 PREVIEW_LABEL = ("Two blobs of orange and blue points: on the left a classifier's boundary learned "
                  "from the colours, on the right the two groups k-means finds with the colours hidden")
 
@@ -151,7 +153,7 @@ def agreement(found: dict[str, Any] | None) -> str:
     if found is None:
         return ("Once the run settles, its groups are compared here with the labels it never saw. "
                 "Press *Run to the end*.")
-    rows = "".join(f"| group {group + 1} | {orange} | {blue} |\n"
+    rows = "".join(f"| group {group + 1} ({GROUP_NAMES[group]}) | {orange} | {blue} |\n"
                    for group, (orange, blue) in enumerate(found["table"]))
     return ("| | orange | blue |\n|---|---|---|\n" + rows + "\n"
             f"Labelled by the colour most of its points have, the groups agree with the hidden labels on "
