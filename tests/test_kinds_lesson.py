@@ -200,6 +200,19 @@ def test_the_charts_have_words_and_the_api_answers() -> None:
     assert "Unknown action" in results[3]["error"]
 
 
+def test_each_way_to_learn_is_a_place_a_link_can_open_at() -> None:
+    found = []
+
+    def walk(item) -> None:  # type: ignore[no-untyped-def]
+        found.extend(getattr(item, "css_classes", None) or [])
+        for child in getattr(item, "objects", []) or []:
+            walk(child)
+
+    walk(KindsLesson().view())
+    places = [name.removeprefix("faders-place-") for name in found if name.startswith("faders-place-")]
+    assert places == ["supervised", "unsupervised", "reinforcement"]
+
+
 def test_the_same_lesson_renders_in_a_jupyter_notebook() -> None:
     shown = notebook_display("import panel as pn\n"
                              "from faders.lessons.kinds import KindsLesson\n"

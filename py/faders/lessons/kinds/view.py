@@ -32,6 +32,8 @@ from faders.lessons.kit.widgets import SHRINKS, WRAP, WRAPPED, action_button, kn
 
 PALETTE = interp_palette((ORANGE, PALE, BLUE), 64)
 SIDE = 2 * HALF_WIDTH
+# The places a link may open at (#supervised ...): the glossary's convention, a CSS class on the section.
+PLACE_CLASS = "faders-place-{}"
 SQUARE_HEIGHT = 340
 CURVE_HEIGHT = 260
 
@@ -233,7 +235,8 @@ class KindsView:
         data = pn.Row(k["dataset"], k["n_points"], k["noise"], k["seed"], styles=WRAP,
                       sizing_mode="stretch_width")
         supervised = pn.Column(words.SUPERVISED_HEADING, data, pn.pane.Markdown(words.DATA_NOTE),
-                               f["supervised"], self.supervised, sizing_mode="stretch_width", styles=SHRINKS)
+                               f["supervised"], self.supervised, sizing_mode="stretch_width", styles=SHRINKS,
+                               css_classes=[PLACE_CLASS.format("supervised")])
         stepping = buttons(action_button(lesson, words.STEP_LABEL, "step", width=110),
                            action_button(lesson, words.SETTLE_LABEL, "settle", width=130),
                            action_button(lesson, words.RESET_LABEL, "reset", width=140),
@@ -242,14 +245,15 @@ class KindsView:
             words.UNSUPERVISED_HEADING, pn.pane.Markdown(words.UNSUPERVISED_INTRO),
             pn.Row(k["k"], k["start"], k["steps"], styles=WRAP, sizing_mode="stretch_width"),
             stepping, self.step, wrapped(f["groups"], f["inertia"]), self.agreement,
-            f["starts"], self.starts, sizing_mode="stretch_width", styles=SHRINKS)
+            f["starts"], self.starts, sizing_mode="stretch_width", styles=SHRINKS,
+            css_classes=[PLACE_CLASS.format("unsupervised")])
         reinforcement = pn.Column(
             words.REINFORCEMENT_HEADING, pn.pane.Markdown(words.REINFORCEMENT_INTRO),
             pn.Row(k["arms"], k["epsilon"], k["pulls"], k["bandit_seed"], styles=WRAP,
                    sizing_mode="stretch_width"),
             buttons(action_button(lesson, words.NEW_LUCK_LABEL, "new_luck", width=130)),
             self.bandit, wrapped(f["estimates"], self.machines), wrapped(f["reward"], f["regret"]),
-            sizing_mode="stretch_width", styles=SHRINKS)
+            sizing_mode="stretch_width", styles=SHRINKS, css_classes=[PLACE_CLASS.format("reinforcement")])
         uses = pn.Column(words.USES_HEADING, pn.pane.Markdown(words.USES), sizing_mode="stretch_width",
                          styles=SHRINKS)
         parts = [pn.pane.Markdown(lesson.prose)] if with_prose else []
