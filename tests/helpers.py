@@ -23,20 +23,6 @@ def run(coroutine: Coroutine) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def page_text(view) -> str:  # type: ignore[no-untyped-def]
-    """Every Markdown and HTML text of a lesson's page (its Panel layout)."""
-    texts = []
-
-    def walk(item) -> None:  # type: ignore[no-untyped-def]
-        if isinstance(getattr(item, "object", None), str):
-            texts.append(item.object)
-        for child in getattr(item, "objects", []) or []:
-            walk(child)
-
-    walk(view)
-    return "\n".join(texts)
-
-
 def notebook_display(code: str) -> str:
     """Run `code` as one cell in a real Jupyter kernel; return what the cell displayed, as JSON text."""
     import nbclient
@@ -123,3 +109,17 @@ def read_pane(pane: Any) -> tuple[list[str], str]:
 def shown_text(pane: Any) -> str:
     """The text a reader sees in a Markdown or HTML pane."""
     return read_pane(pane)[1]
+
+
+def page_text(view: Any) -> str:
+    """Every Markdown and HTML text of a lesson's page, as its panes hold it (Markdown unrendered)."""
+    texts = []
+
+    def walk(item: Any) -> None:
+        if isinstance(getattr(item, "object", None), str):
+            texts.append(item.object)
+        for child in getattr(item, "objects", []) or []:
+            walk(child)
+
+    walk(view)
+    return "\n".join(texts)
