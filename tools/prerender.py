@@ -13,7 +13,8 @@ from faders.lessons.network import preview as network_preview
 from faders.lessons.scale import preview as scale_preview
 
 PREVIEWS = {"function": function_preview.picture, "logits": logits_preview.picture,
+            "kinds": kinds_preview.picture,
             "scale": scale_preview.picture, "gpus": gpus_preview.picture,
             "network": network_preview.picture, "knn": knn_preview.picture,
             "bias-variance": bias_variance_preview.picture,
-            "language-model": language_model_preview.picture, "kinds": kinds_preview.picture}
+            "language-model": language_model_preview.picture}
