@@ -8,7 +8,14 @@ import pytest
 from faders.core import bandit, kmeans, logistic
 from faders.core.datasets import make_dataset, train_test_split
 from faders.lessons.kinds import KindsLesson, words
-from faders.lessons.kinds.state import CHART_POINTS, GROUP_COLOURS, STARTS_SHOWN, TEST_FRACTION, chart_pulls
+from faders.lessons.kinds.state import (
+    CHART_POINTS,
+    GROUP_COLOURS,
+    LOSS_EVERY,
+    STARTS_SHOWN,
+    TEST_FRACTION,
+    chart_pulls,
+)
 from faders.lessons.kit.charts import describe, figures, title_of
 from tests.helpers import notebook_display, page_link_session, page_text, run
 
@@ -23,15 +30,16 @@ def expected(settings: dict[str, str]) -> dict:
     seed = int(settings["seed"])
     data = make_dataset(settings["data"], int(settings["n"]), float(settings["noise"]), seed)
     train, test = train_test_split(data, TEST_FRACTION, seed)
-    model = logistic.fit(train.x, train.y)
+    losses: list[float] = []
+    model = logistic.fit(train.x, train.y, losses=losses)
     k, start = int(settings["k"]), int(settings["start"])
     steps = kmeans.run(data.x, k, start)
     arms, pulls, luck_seed = int(settings["arms"]), int(settings["pulls"]), int(settings["bseed"])
     rates = bandit.hidden_rates(arms, luck_seed)
     luck = bandit.draw(pulls, arms, luck_seed)
     played = bandit.play(rates, float(settings["eps"]), luck)
-    return {"data": data, "model": model, "train": train, "test": test, "steps": steps, "rates": rates,
-            "played": played, "greedy": bandit.play(rates, 0.0, luck),
+    return {"data": data, "model": model, "losses": losses, "train": train, "test": test, "steps": steps,
+            "rates": rates, "played": played, "greedy": bandit.play(rates, 0.0, luck),
             "random": bandit.play(rates, 1.0, luck)}
 
 
@@ -61,6 +69,7 @@ def test_every_number_shown_is_faders_core_s(settings: dict[str, str]) -> None:
     assert learned["train_accuracy"] == float(np.mean(logistic.predict(model, train.x) == train.y))
     assert learned["test_accuracy"] == float(np.mean(logistic.predict(model, test.x) == test.y))
     assert learned["loss_after"] == logistic.loss_and_gradient(model, train.x, train.y)[0]
+    assert learned["losses"] == want["losses"][::LOSS_EVERY] and learned["loss_before"] == want["losses"][0]
     assert lesson.decision_map().shape == (50, 50)
 
     grouped, steps, shown = results["kmeans"], want["steps"], int(settings["step"])
@@ -190,7 +199,7 @@ def test_the_charts_have_words_and_the_api_answers() -> None:
     lesson = KindsLesson()
     view = lesson.view()
     titles = [title_of(fig) for fig in figures(view)]
-    assert words.GROUPS_TITLE in titles and words.REGRET_TITLE in titles and len(titles) == 7
+    assert words.GROUPS_TITLE in titles and words.LOSS_TITLE in titles and len(titles) == 8
     described = [describe(fig) for fig in figures(view)]
     assert all(text.startswith("Chart: ") and any(c.isdigit() for c in text) for text in described)
     results, _ = page_link_session(KindsLesson(), [("set", {"k": "3"}), ("run", "settle"),

@@ -17,7 +17,6 @@ import param
 
 from faders.core import bandit, kmeans, logistic
 from faders.core.datasets import CLASSIFICATION_2D, Dataset, make_dataset, train_test_split
-from faders.core.losses import binary_cross_entropy
 from faders.core.playground import grid_points
 from faders.lessons.kinds import words
 from faders.lessons.kit.knobs import knob
@@ -27,6 +26,8 @@ from faders.lessons.kit.lesson import Lesson
 TEST_FRACTION = 0.5
 # The supervised map: cells a side over the playground's square.
 MAP_RESOLUTION = 50
+# The training curve shows the loss every this many updates (of logistic.STEPS).
+LOSS_EVERY = 5
 # The starts whose settled spread the page compares: a block of this many holding the reader's start.
 STARTS_SHOWN = 12
 # The bandit's charts: at most this many pulls drawn (evenly spaced, the last included).
@@ -46,8 +47,9 @@ class Supervised:
     train: Dataset
     test: Dataset
     model: logistic.Logistic
+    losses: list[float]  # the training loss before each update: losses[0] is at w = 0, b = 0, ln 2
     loss_before: float  # at w = 0, b = 0: every answer a coin toss, ln 2
-    loss_after: float
+    loss_after: float  # once trained
     train_accuracy: float
     test_accuracy: float
 
@@ -133,11 +135,10 @@ class KindsLesson(Lesson):
     @cached(*DATA_KNOBS)
     def supervised(self) -> Supervised:
         train, test = train_test_split(self.points(), TEST_FRACTION, self.seed)
-        model = logistic.fit(train.x, train.y)
-        untrained = logistic.Logistic(np.zeros(train.x.shape[1]), 0.0)
-        loss_before = binary_cross_entropy(logistic.logit(untrained, train.x), train.y)[0]
-        loss_after = binary_cross_entropy(logistic.logit(model, train.x), train.y)[0]
-        return Supervised(train, test, model, float(loss_before), float(loss_after),
+        losses: list[float] = []
+        model = logistic.fit(train.x, train.y, losses=losses)
+        loss_after = logistic.loss_and_gradient(model, train.x, train.y)[0]
+        return Supervised(train, test, model, losses, losses[0], loss_after,
                           logistic.accuracy(logistic.predict(model, train.x), train.y),
                           logistic.accuracy(logistic.predict(model, test.x), test.y))
 
@@ -229,6 +230,7 @@ class KindsLesson(Lesson):
                 "n_train": len(learned.train.y), "n_test": len(learned.test.y),
                 "numbers": learned.model.numbers,
                 "loss_before": learned.loss_before, "loss_after": learned.loss_after,
+                "losses": learned.losses[::LOSS_EVERY],
                 "train_accuracy": learned.train_accuracy, "test_accuracy": learned.test_accuracy,
             },
             "kmeans": {

@@ -22,6 +22,7 @@ from faders.lessons.kinds.state import (
     BLUE,
     DATA_KNOBS,
     GROUP_COLOURS,
+    LOSS_EVERY,
     ORANGE,
     PALE,
     KindsLesson,
@@ -63,6 +64,7 @@ class KindsView:
         self.lesson = lesson
         self.knobs = knob_widgets(lesson)
         self.map_source = ColumnDataSource({"image": [np.zeros((1, 1))]})
+        self.loss_source = ColumnDataSource({"step": [], "loss": []})
         self.labelled_source = ColumnDataSource({"x": [], "y": [], "colour": []})
         self.grouped_source = ColumnDataSource({"x": [], "y": [], "colour": []})
         self.centre_source = ColumnDataSource({"x": [], "y": [], "colour": []})
@@ -83,7 +85,8 @@ class KindsView:
         self.machines = pn.pane.Markdown(sizing_mode="stretch_width")
         self.bandit = pn.pane.Markdown(sizing_mode="stretch_width")
 
-        self.figures = {"supervised": self._supervised_figure(), "groups": self._groups_figure(),
+        self.figures = {"supervised": self._supervised_figure(), "loss": self._loss_figure(),
+                        "groups": self._groups_figure(),
                         "inertia": self._inertia_figure(), "starts": self._starts_figure(),
                         "estimates": self._estimates_figure(), "reward": self._reward_figure(),
                         "regret": self._regret_figure()}
@@ -103,6 +106,12 @@ class KindsView:
         fig.image(image="image", source=self.map_source, x=-HALF_WIDTH, y=-HALF_WIDTH, dw=SIDE, dh=SIDE,
                   color_mapper=mapper, alpha=0.75)
         fig.scatter("x", "y", source=self.labelled_source, size=6, fill_color="colour", line_color="white")
+        return fig
+
+    def _loss_figure(self) -> Any:
+        fig = plain_figure(words.LOSS_TITLE, words.LOSS_X, words.LOSS_Y, height=SQUARE_HEIGHT)
+        fig.line("step", "loss", source=self.loss_source, color=MODEL, line_width=2)
+        fig.y_range.start = 0
         return fig
 
     def _groups_figure(self) -> Any:
@@ -170,6 +179,8 @@ class KindsView:
         lesson = self.lesson
         learned = lesson.supervised()
         self.map_source.data = {"image": [lesson.decision_map().astype(np.float32)]}
+        shown = learned.losses[::LOSS_EVERY]
+        self.loss_source.data = {"step": list(range(0, len(learned.losses), LOSS_EVERY)), "loss": shown}
         points = learned.train
         colours = [BLUE if label == 1 else ORANGE for label in points.y.tolist()]
         self.labelled_source.data = {"x": points.x[:, 0], "y": points.x[:, 1], "colour": colours}
@@ -235,7 +246,8 @@ class KindsView:
         data = pn.Row(k["dataset"], k["n_points"], k["noise"], k["seed"], styles=WRAP,
                       sizing_mode="stretch_width")
         supervised = pn.Column(words.SUPERVISED_HEADING, data, pn.pane.Markdown(words.DATA_NOTE),
-                               f["supervised"], self.supervised, sizing_mode="stretch_width", styles=SHRINKS,
+                               wrapped(f["supervised"], f["loss"]), self.supervised,
+                               sizing_mode="stretch_width", styles=SHRINKS,
                                css_classes=[PLACE_CLASS.format("supervised")])
         stepping = buttons(action_button(lesson, words.STEP_LABEL, "step", width=110),
                            action_button(lesson, words.SETTLE_LABEL, "settle", width=130),
