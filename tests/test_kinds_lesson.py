@@ -77,6 +77,7 @@ def test_every_number_shown_is_faders_core_s(settings: dict[str, str]) -> None:
     assert grouped["centres"] == steps[shown].centres.tolist()
     assert grouped["counts"] == np.bincount(steps[shown].groups, minlength=int(settings["k"])).tolist()
     assert grouped["inertia"] == [step.inertia for step in steps[1:shown + 1]]
+    assert grouped["groups"] == steps[shown].groups.tolist()
     assert grouped["settled"] is False and grouped["agreement"] is None
     first = int(settings["start"]) // STARTS_SHOWN * STARTS_SHOWN
     assert [row[0] for row in grouped["starts"]] == list(range(first, first + STARTS_SHOWN))

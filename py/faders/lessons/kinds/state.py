@@ -238,6 +238,7 @@ class KindsLesson(Lesson):
                 "settled": self.has_settled(),
                 "centres": steps[shown].centres.tolist(),
                 "counts": steps[shown].counts(),
+                "groups": steps[shown].groups.tolist(),  # each point's group (-1: not yet assigned)
                 "inertia": [step.inertia for step in steps[1:shown + 1]],
                 "agreement": self.agreement(),
                 "starts": self.starts(),
