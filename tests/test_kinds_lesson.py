@@ -151,7 +151,9 @@ def test_a_new_start_can_settle_in_a_worse_grouping() -> None:
     lesson = KindsLesson(dataset="xor", k=3, start=1)
     spreads = {row[0]: row[1] for row in lesson.results()["kmeans"]["starts"]}
     assert max(spreads.values()) > 1.01 * min(spreads.values())
-    assert "settle in a worse grouping" in page_text(lesson.view())
+    clearly = sum(spread > 1.01 * min(spreads.values()) for spread in spreads.values())
+    assert clearly > 0
+    assert f"{clearly} settle in a grouping more than 1% worse than the best" in page_text(lesson.view())
 
 
 def test_new_machines_are_another_bandit() -> None:

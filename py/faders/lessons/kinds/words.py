@@ -164,6 +164,10 @@ def agreement(found: dict[str, Any] | None) -> str:
             "whether they are the groups the labels mean depends on the data.")
 
 
+# A settled spread this share above the best start's is called a worse grouping.
+CLEARLY_WORSE = 0.01
+
+
 def starts(rows: list[list[float]], start: int) -> str:
     """The reader's start among its neighbours (Markdown)."""
     spreads = [row[1] for row in rows]
@@ -176,9 +180,12 @@ def starts(rows: list[list[float]], start: int) -> str:
                 "the start only changes how many steps it takes. Try k = 3, or the xor data.")
     verdict = ("the best of them" if mine[1] <= best * (1 + 1e-9)
                else f"{mine[1] / best - 1:.1%} more than the best of them")
+    # Groupings a hair apart are near enough the same: count those clearly worse.
+    clearly = sum(spread > best * (1 + CLEARLY_WORSE) for spread in spreads)
     return (f"Start {start} settles at spread {mine[1]:.1f} after {int(mine[2])} steps: {verdict}. "
-            f"Of starts {int(rows[0][0])}–{int(rows[-1][0])}, {worse} settle in a worse grouping "
-            f"than the best ({best:.1f}).")
+            f"Of starts {int(rows[0][0])}–{int(rows[-1][0])}, {clearly} "
+            f"{'settles' if clearly == 1 else 'settle'} in a grouping more than "
+            f"{CLEARLY_WORSE:.0%} worse than the best ({best:.1f}).")
 
 
 def bandit_table(rates: list[float], estimates: list[float], counts: list[int]) -> str:
