@@ -231,3 +231,12 @@ def test_the_same_lesson_renders_in_a_jupyter_notebook() -> None:
                              "pn.extension()\n"
                              "KindsLesson(k=3)")
     assert "k (groups)" in shown
+
+
+def test_the_starts_in_words() -> None:
+    assert words.starts([[0, 100.0, 5], [1, 102.0, 7], [2, 100.5, 3]], 1) == (
+        "Start 1 settles at spread 102.0 after 7 steps: 2.0% more than the best of them. Of starts 0–2, "
+        "1 settles in a grouping more than 1% worse than the best (100.0).")
+    assert words.starts([[0, 100.0, 5], [1, 100.5, 7]], 0).startswith(
+        "Start 0 settles at spread 100.0 after 5 steps: the best of them. Of starts 0–1, 0 settle")
+    assert "the start only changes how many steps it takes" in words.starts([[0, 9.0, 5], [1, 9.0, 7]], 1)
