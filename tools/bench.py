@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 from tools.bench_course import index_first_paint, print_index
 from tools.bench_gpu import measure as measure_gpu
 from tools.bench_gpu import print_table as print_gpu_table
-from tools.bench_lessons import bias_variance_speed, knn_drag, language_model_training
+from tools.bench_lessons import bias_variance_speed, kinds_speed, knn_drag, language_model_training
 from tools.bench_memory import long_run_memory, print_memory
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
@@ -127,6 +127,7 @@ def main() -> int:
         knn_drag(browser, base_url, print_rows)
         bias_variance_speed(browser, base_url, print_rows)
         language_model_training(browser, base_url, print_rows)
+        kinds_speed(browser, base_url, print_rows)
         print_memory(long_run_memory(browser, base_url), print_rows)
         browser.close()
         gpu_browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",

@@ -161,3 +161,33 @@ def language_model_training(browser, base_url: str, print_rows: Callable) -> Non
                 ("redraws per second while training, drawn by the page", f"{drawn:.1f}", "≥ 10"),
                 ("longest main-thread task while training",
                  f"{longest_task:.0f} ms" if longest_task else "none over 50 ms", "≤ 100 ms")])
+
+
+# One action or setting after another, each timed from the call until the page has drawn its answer.
+TIMED_UPDATES_JS = """async (calls) => { const out = [];
+  for (const [kind, argument] of calls) {
+    const before = faders.drawn, began = performance.now();
+    await (kind === "run" ? faders.run(argument) : faders.set(argument));
+    while (faders.drawn === before) await new Promise((resolve) => setTimeout(resolve, 1));
+    out.push(performance.now() - began); }
+  return out; }"""
+KINDS_STEPS = [["run", "reset"]] + [["run", "step"]] * 10
+KINDS_EPSILONS = [["set", {"eps": eps}] for eps in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)]
+
+
+def kinds_speed(browser, base_url: str, print_rows: Callable) -> None:  # type: ignore[no-untyped-def]
+    """Lesson `kinds` at its defaults (200 points): a k-means step by its button, and ε moved on a
+    bandit of 5,000 pulls (one run of the player; the ε = 0 and ε = 1 references keep)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "lessons/kinds.html")
+    wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
+    steps = page.evaluate(TIMED_UPDATES_JS, KINDS_STEPS)[1:]
+    pulls = page.evaluate(TIMED_UPDATES_JS, [["set", {"pulls": 5000}]])
+    epsilons = page.evaluate(TIMED_UPDATES_JS, KINDS_EPSILONS)
+    context.close()
+    print("\nLesson `kinds` at its defaults, Pyodide in Chromium: from the call until drawn")
+    print_rows([("k-means: one step (median of 10)", f"{statistics.median(steps):.0f} ms", "≤ 100 ms"),
+                ("bandit: 5,000 pulls, three players", f"{pulls[0]:.0f} ms", ""),
+                ("bandit: ε moved at 5,000 pulls (median of 6)",
+                 f"{statistics.median(epsilons):.0f} ms", "")])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from faders.core import datasets, knn, language_model, linear, polynomial, scale, softmax
+from faders.core import bandit, datasets, kmeans, knn, language_model, linear, polynomial, scale, softmax
 from faders.core.mlp import MLP
 from faders.core.optimizers import make_optimizer
 from faders.core.training import accuracy, train
@@ -52,6 +52,13 @@ def fingerprint() -> dict[str, list[float] | list[int] | str]:
     grid = np.stack(np.meshgrid(np.linspace(-6, 6, 7), np.linspace(-6, 6, 7)), -1).reshape(-1, 2)
     result["knn classification"] = knn.knn_predict(circle.x, circle.y, grid, 5).tolist()
     result["knn regression"] = _floats(knn.knn_predict(circle.x, circle.y, grid, 7, task="regression"))
+    grouped = kmeans.run(spiral.x, 4, seed=15)
+    result["kmeans spreads"] = _floats([step.inertia for step in grouped[1:]])
+    result["kmeans centres"] = _floats(grouped[-1].centres)
+    rates = bandit.hidden_rates(6, seed=16)
+    played = bandit.play(rates, 0.1, bandit.draw(500, 6, seed=16))
+    result["bandit arms"] = played.arms.tolist()
+    result["bandit regret"] = _floats(bandit.regret(rates, played.arms)[::50])
     logits = [4.2, 2.1, -1.3]
     for temperature in (0.0, 0.5, 1.0, 2.0):
         result[f"softmax T={temperature}"] = _floats(softmax.softmax(logits, temperature))

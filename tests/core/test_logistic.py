@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -45,6 +47,20 @@ def test_a_fit_is_fixed_by_its_data_and_settings() -> None:
     data = datasets.make_dataset("moons", 60, 0.2, 5)
     first, again = logistic.fit(data.x, data.y, 0.1, 50), logistic.fit(data.x, data.y, 0.1, 50)
     assert first.numbers == again.numbers
+
+
+def test_the_training_curve_is_the_loss_before_each_update() -> None:
+    x, y = np.array([[1.0, 0.0], [-1.0, 0.0]]), np.array([1, 0])
+    losses: list[float] = []
+    model = logistic.fit(x, y, 0.5, 2, losses=losses)
+    # By hand: at w = 0 every P is ½, the loss ln 2; the gradient is ((½ − 1)·1 + (½ − 0)·(−1)) / 2 = −½
+    # for w₁ and 0 for b, so w₁ = 0.25; then z = ±0.25 and the loss is −log σ(0.25).
+    assert losses == pytest.approx([np.log(2), np.log1p(np.exp(-0.25))])
+    assert model.numbers == logistic.fit(x, y, 0.5, 2).numbers  # watching does not change the fit
+    data = datasets.make_dataset("moons", 60, 0.2, 5)
+    curve: list[float] = []
+    logistic.fit(data.x, data.y, 0.1, 50, losses=curve)
+    assert len(curve) == 50 and all(later < earlier for earlier, later in itertools.pairwise(curve))
 
 
 def test_accuracy_is_the_share_right() -> None:

@@ -75,6 +75,8 @@ WALKS = {
     "network": Walk("Units per layer", ["ArrowUp"], "(s) => s.settings.fwidth === '9'",
                     "Train", "(s) => s.results.epoch > 0 && s.results.status === 'training'",
                     ["Training"]),
+    "kinds": Walk("k (groups)", ["ArrowRight"], "(s) => s.settings.k === '3'",
+                  "Next step", "(s) => s.settings.step === '3'", ["k-means at step 3"]),
     "knn": Walk("k (neighbours)", ["ArrowRight"] * 2, "(s) => s.settings.k === '7'",
                 "Measure again", "(s) => s.results.timings.length === 10", ["kNN with k = 7"]),
     "scale": Walk("Utilisation", ["ArrowRight"] * 5, "(s) => s.settings.util !== '0.4'"),

@@ -110,6 +110,24 @@ def test_knn_lesson_under_panel_serve(browser: Browser, panel_server: str) -> No
     expect(page.get_by_text("kNN cannot answer").first).to_be_visible(timeout=30_000)
 
 
+def test_kinds_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
+    from faders.lessons.kinds import KindsLesson
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(panel_server + "?lesson=kinds&k=3&step=500&eps=0")
+    expect(page.get_by_text("Ignored step='500'").first).to_be_visible(timeout=30_000)
+    lesson = KindsLesson(k=3, epsilon=0.0)
+    inertia = lesson.results()["kmeans"]["inertia"][-1]
+    expect(page.get_by_text(f"Step 2: each centre moved to the mean of its points. Spread {inertia:.1f}")
+           .first).to_be_visible()
+    page.get_by_role("button", name="Run to the end").click()
+    expect(page.get_by_text("Settled after").first).to_be_visible(timeout=30_000)
+    regret = lesson.results()["bandit"]["regret"]
+    expect(page.get_by_text(f"Regret {regret:.1f}").first).to_be_visible()
+    context.close()
+
+
 def test_bias_variance_lesson_under_panel_serve(browser: Browser, panel_server: str) -> None:
     from faders.lessons.bias_variance import BiasVarianceLesson
     from faders.lessons.kit.formatting import format_number

@@ -54,12 +54,16 @@ def loss_and_gradient(model: Logistic, x: np.ndarray, y: np.ndarray) -> tuple[fl
     return loss, grad_w, grad_b
 
 
-def fit(x: np.ndarray, y: np.ndarray, learning_rate: float = LEARNING_RATE, steps: int = STEPS) -> Logistic:
-    """Gradient descent from w = 0, b = 0: `steps` full-batch updates."""
+def fit(x: np.ndarray, y: np.ndarray, learning_rate: float = LEARNING_RATE, steps: int = STEPS,
+        losses: list[float] | None = None) -> Logistic:
+    """Gradient descent from w = 0, b = 0: `steps` full-batch updates. Given a list `losses`, the
+    loss before each update is appended to it: the training curve."""
     x = np.asarray(x, dtype=np.float64)
     model = Logistic(np.zeros(x.shape[1]), 0.0)
     for _ in range(steps):
-        _, grad_w, grad_b = loss_and_gradient(model, x, y)
+        loss, grad_w, grad_b = loss_and_gradient(model, x, y)
+        if losses is not None:
+            losses.append(loss)
         model = Logistic(model.w - learning_rate * grad_w, model.b - learning_rate * grad_b)
     return model
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 LESSON_CLASSES: dict[str, tuple[str, str]] = {
     "function": ("faders.lessons.function", "FunctionLesson"),
     "network": ("faders.lessons.network", "NetworkLesson"),
+    "kinds": ("faders.lessons.kinds", "KindsLesson"),
     "bias-variance": ("faders.lessons.bias_variance", "BiasVarianceLesson"),
     "knn": ("faders.lessons.knn", "KnnLesson"),
     "scale": ("faders.lessons.scale", "ScaleLesson"),
