@@ -22,7 +22,7 @@ gradient, gradient descent, backpropagation, learning rate, hyperparameter, epoc
 underfitting, bias–variance, regularisation, parametric, non-parametric, supervised, unsupervised,
 reinforcement, token, language model, FLOPs, GPU, precision (fp32/bf16/int8),
 weights released / open weights, fine-tuning"""
-ALL_TERMS = [*glossary.TERMS, *(term for waiting in glossary.PENDING.values() for term in waiting)]
+ALL_TERMS = glossary.TERMS
 SHOWN = glossary.terms()
 BY_LESSON = sorted({term.lesson for term in SHOWN})
 
@@ -39,14 +39,6 @@ def test_terms_are_unique_and_each_defined_in_one_line() -> None:
     for term in ALL_TERMS:
         assert term.definition.endswith(".") and "\n" not in term.definition
         assert 20 < len(term.definition) <= 120, term.name
-
-
-def test_pending_terms_wait_for_their_lesson() -> None:
-    shown = {term.name for term in SHOWN}
-    for lesson, waiting in glossary.PENDING.items():
-        for term in waiting:
-            assert term.lesson == lesson
-            assert (term.name in shown) == (lesson in LESSON_CLASSES)
 
 
 @pytest.mark.parametrize("term", SHOWN, ids=lambda term: term.key)

@@ -2,7 +2,6 @@
 
 Each term links to a lesson at a place (a section its view marks with kit.places.place) with the
 settings that show the idea, as a link the reader can follow: lessons/<slug>.html?<settings>#<place>.
-Terms of lessons still to come wait in PENDING, by lesson, and appear once their lesson is registered.
 """
 
 from __future__ import annotations
@@ -128,31 +127,22 @@ TERMS: tuple[Term, ...] = (
          "network", "curve", {"fwidth": "8"}, ("neural networks", "network")),
     Term("k nearest neighbours", "Answers for a new point by a vote of the k stored points nearest to it.",
          "knn", "maps", {"k": "15"}, ("kNN",)),
+    # Three ways to learn.
+    Term("supervised", "Learning from examples that come with the right answer, such as labelled points.",
+         "kinds", "supervised", forms=("supervised learning",)),
+    Term("unsupervised", "Finding structure in examples with no answers given, such as clusters.",
+         "kinds", "unsupervised", {"step": "4"}, ("unsupervised learning",)),
+    Term("reinforcement", "Learning from rewards alone, by trying actions and keeping what pays.",
+         "kinds", "reinforcement", {"eps": "0.1"}, ("reinforcement learning",)),
+    # Before you ship.
+    Term("weights released / open weights", "The trained parameters published as files anyone can run.",
+         "ship", "weights-released", forms=("open weights", "weights released", "released weights")),
+    Term("fine-tuning",
+         "Training released weights a little further on your own data instead of from scratch.",
+         "ship", "fine-tuning", forms=("fine-tune", "fine-tuned")),
 )
-
-# Terms of lessons still being written: shown, checked and linked once their lesson is registered.
-# Each of those lessons marks these places in its view with kit.places.place(name, section).
-PENDING: dict[str, tuple[Term, ...]] = {
-    "kinds": (
-        Term("supervised", "Learning from examples that come with the right answer, such as labelled points.",
-             "kinds", "supervised", forms=("supervised learning",)),
-        Term("unsupervised", "Finding structure in examples with no answers given, such as clusters.",
-             "kinds", "unsupervised", forms=("unsupervised learning",)),
-        Term("reinforcement", "Learning from rewards alone, by trying actions and keeping what pays.",
-             "kinds", "reinforcement", forms=("reinforcement learning",)),
-    ),
-    "ship": (
-        Term("weights released / open weights", "The trained parameters published as files anyone can run.",
-             "ship", "weights-released", forms=("open weights", "weights released", "released weights")),
-        Term("fine-tuning",
-             "Training released weights a little further on your own data instead of from scratch.",
-             "ship", "fine-tuning", forms=("fine-tune", "fine-tuned")),
-    ),
-}
-
 
 def terms() -> list[Term]:
     """The glossary as shown: every term whose lesson is registered, in alphabetical order."""
-    pending = [term for lesson, waiting in PENDING.items() if lesson in LESSON_CLASSES for term in waiting]
-    shown = [term for term in TERMS if term.lesson in LESSON_CLASSES] + pending
+    shown = [term for term in TERMS if term.lesson in LESSON_CLASSES]
     return sorted(shown, key=lambda term: term.name.lower())
