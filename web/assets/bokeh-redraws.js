@@ -30,21 +30,29 @@ function shareComputedStyles(window) {
 
 // A text's measure depends only on the text and the context's text settings; Bokeh measures every
 // label and tick again on each redraw (about 180 times a frame on the network page), and each
-// answer is a new object for the collector. Answers are shared, a bounded number of them.
-const MEASURES_KEPT = 5000;
+// answer is a new object for the collector. Answers are shared while they are in use: a measure is
+// kept for as long as it is asked for again within two generations of this many new measures, so
+// the axes' labels stay and a counter's old values go (each measure holds Blink's shaping of the
+// text: a large cache is held memory, not a saving).
+const MEASURES_PER_GENERATION = 500;
 
 function shareTextMeasures(window) {
   const context = window.CanvasRenderingContext2D.prototype;
   const measure = context.measureText;
-  const measures = new Map();
+  let recent = new Map();
+  let older = new Map();
   context.measureText = function (text) {
     const key = [this.font, this.textAlign, this.textBaseline, this.direction, this.letterSpacing,
       this.wordSpacing, this.fontKerning, this.fontStretch, this.fontVariantCaps, this.textRendering,
       text].join("\u0000");
-    let metrics = measures.get(key);
+    let metrics = recent.get(key);
     if (metrics === undefined) {
-      if (measures.size >= MEASURES_KEPT) measures.clear();
-      measures.set(key, (metrics = measure.call(this, text)));
+      metrics = older.get(key) ?? measure.call(this, text);
+      if (recent.size >= MEASURES_PER_GENERATION) {
+        older = recent;
+        recent = new Map();
+      }
+      recent.set(key, metrics);
     }
     return metrics;
   };
