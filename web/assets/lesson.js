@@ -374,7 +374,7 @@ function setting(key, value) {
   }
   return null;
 }
-const allowSnapshot = setting("faders-start") !== "cold";
+const keepsInBrowser = setting("faders-start") !== "cold";
 // A restore that neither finishes nor fails within this (a hang) is abandoned for a cold start.
 const RESTORE_TIMEOUT_MS = 20_000;
 let restoreWatch = null;
@@ -423,6 +423,16 @@ function makeSnapshotLater(name) {
   }, { timeout: 3000 });
 }
 
+// The site kept for offline reading (web/offline/sw.js), once a lesson is live: by then the
+// browser's HTTP cache holds most of what the service worker keeps.
+function keepForOffline() {
+  if (!keepsInBrowser || !("serviceWorker" in navigator)) return;
+  navigator.serviceWorker
+    .register(new URL("../sw.js", import.meta.url), { scope: new URL("../", import.meta.url).href })
+    .catch((error) => console.info(`Faders: the site is not kept for offline reading (${error.message}).`));
+}
+ready.then(keepForOffline, () => {});
+
 function startWorker(options) {
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = onWorkerMessage;
@@ -437,7 +447,7 @@ function start() {
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     return fail("This browser cannot run WebAssembly in a Web Worker, which the lesson needs.");
   }
-  startWorker({ allowSnapshot, failedSnapshot: setting("faders-snapshot-failed") });
+  startWorker({ allowSnapshot: keepsInBrowser, failedSnapshot: setting("faders-snapshot-failed") });
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }
 
