@@ -17,6 +17,8 @@ from tools.bench_gpu import measure as measure_gpu
 from tools.bench_gpu import print_table as print_gpu_table
 from tools.bench_lessons import bias_variance_speed, knn_drag, language_model_training
 from tools.bench_memory import long_run_memory, print_memory
+from tools.bench_start import measure as measure_start
+from tools.bench_start import print_table as print_start_table
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
 from tools.waiting import wait_until
@@ -120,6 +122,7 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         runs = [cold_load(browser, server, base_url + "lessons/function.html") for _ in range(RUNS)]
         print_load_table(runs)
+        print_start_table(measure_start(browser, server, base_url), print_rows)
         core_throughput(browser, base_url)
         network_training(browser, base_url)
         knn_drag(browser, base_url, print_rows)

@@ -22,9 +22,10 @@ CACHES_JS = "caches.keys().then((names) => names.filter((n) => n.startsWith('fad
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("site")
     for entry in DIST.iterdir():
-        if not entry.name.startswith("sw.js"):
+        if not entry.name.startswith(("sw.js", "offline.json")):
             (root / entry.name).symlink_to(entry)
-    (root / "sw.js").write_text((DIST / "sw.js").read_text())
+    for name in ("sw.js", "offline.json"):
+        (root / name).write_text((DIST / name).read_text())
     server = start(root)
     yield f"http://127.0.0.1:{server.server_port}/", root
     server.shutdown()
@@ -68,7 +69,8 @@ def test_a_new_build_replaces_the_cache_whole(guard: Guarded, site: tuple[str, P
     base_url, root = site
     old = build_of((root / "sw.js").read_text())
     new = "0" * 16
-    (root / "sw.js").write_text((root / "sw.js").read_text().replace(old, new))
+    for name in ("sw.js", "offline.json"):
+        (root / name).write_text((root / name).read_text().replace(old, new))
     page = open_lesson(guard, base_url + "lessons/function.html")
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     wait_until(page, "navigator.serviceWorker.getRegistration().then((r) => !!r.waiting)",

@@ -423,13 +423,33 @@ function makeSnapshotLater(name) {
   }, { timeout: 3000 });
 }
 
-// The site kept for offline reading (web/offline/sw.js), once a lesson is live: by then the
-// browser's HTTP cache holds most of what the service worker keeps.
-function keepForOffline() {
-  if (!keepsInBrowser || !("serviceWorker" in navigator)) return;
-  navigator.serviceWorker
-    .register(new URL("../sw.js", import.meta.url), { scope: new URL("../", import.meta.url).href })
-    .catch((error) => console.info(`Faders: the site is not kept for offline reading (${error.message}).`));
+// The site kept for offline reading (web/offline/sw.js), once a lesson is live. On a first visit the
+// page fills the build's cache itself, from the browser's HTTP cache for every file this visit has
+// just fetched (the service worker's own requests do not reach that cache, and would download the
+// site again); the service worker then finds only what is left to fetch. A page already served by
+// a service worker leaves a new build to the new service worker, which fetches it whole.
+async function keepForOffline() {
+  if (!keepsInBrowser || !("serviceWorker" in navigator) || typeof caches === "undefined") return;
+  const site = new URL("../", import.meta.url).href;
+  try {
+    if (!navigator.serviceWorker.controller) {
+      const { build, files } = await (await fetch(site + "offline.json", { cache: "no-cache" })).json();
+      const fetched = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+      fetched.add(location.origin + location.pathname);
+      const cache = await caches.open(`faders-site-${build}`);
+      for (const file of files) {
+        const url = site + file;
+        if (await cache.match(url)) continue;
+        // The worker has fetched every file of pyodide/ on this visit.
+        const fresh = fetched.has(url) || file.startsWith("pyodide/");
+        const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" });
+        if (response.ok) await cache.put(url, response);
+      }
+    }
+    await navigator.serviceWorker.register(site + "sw.js", { scope: site });
+  } catch (error) {
+    console.info(`Faders: the site is not kept for offline reading (${error.message}).`);
+  }
 }
 ready.then(keepForOffline, () => {});
 

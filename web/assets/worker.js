@@ -93,10 +93,14 @@ function hexToBase64(hex) {
 // streams in). Package files carry the lock's sha256, which the browser checks (subresource
 // integrity) before handing them over.
 const realFetch = self.fetch.bind(self);
+// The worker that makes a snapshot takes the files the lesson's worker has just fetched from the
+// HTTP cache as they are, rather than ask the server again (package files are still checked
+// against the lock's sha256). Files the page itself fetches are revalidated as usual.
+let reuse = "default";
 const prefetched = new Map();
 
 function prefetch(url, sha256) {
-  const options = sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {};
+  const options = { cache: reuse, ...(sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {}) };
   const pending = realFetch(url, options).then((response) => {
     if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
     // A copy is read at once to count the bytes (and keeps the download going); the response
@@ -149,7 +153,7 @@ async function downloadAll() {
   // compiled code beside the HTTP cache's copy and reuses it on later pages (a copy made from the
   // bytes would be compiled afresh every time). Its bytes are counted once compiled.
   const wasmBytes = files.find((file) => file.url === "pyodide.asm.wasm")?.bytes ?? 0;
-  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL));
+  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL, { cache: reuse }));
   const wasm = mainWasm.then(() => {
     download.loaded += wasmBytes;
     reportDownload(true);
@@ -360,6 +364,7 @@ self.onmessage = (event) => {
       if (started) early.splice(0).forEach(handle);
     }, report);
   } else if (message.type === "make") {
+    reuse = "force-cache";
     make();
   } else if (link === null) {
     early.push(message);
