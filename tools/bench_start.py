@@ -2,8 +2,9 @@
 warm with the network off (the service worker), and three embeds on one host page; each beside
 today's path, the worker of the last commit before snapshots (BASELINE), served in its place.
 
-One round = one fresh browser context per path, in rotated order; figures are medians of ROUNDS.
-Times are from the page's navigation to `faders-ready`. Run alone: `python -m tools.bench_start`.
+One round = one fresh browser profile per path (a persistent one, on disk, as a reader's: V8 keeps
+compiled wasm only there), in rotated order; figures are medians of ROUNDS. Times are from the
+page's navigation to `faders-ready`. Run alone: `python -m tools.bench_start`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ STATE = "document.documentElement.dataset.fadersState !== 'loading'"
 READY_MS = "performance.getEntriesByName('faders-ready')[0]?.startTime ?? NaN"
 OFFLINE_READY = ("navigator.serviceWorker.ready.then(async (r) => !!r.active && "
                  "(await caches.keys()).some((n) => n.startsWith('faders-site-')))")
+# Long tasks of the page's own thread, kept from the start; those after ready are the snapshot's,
+# the offline copy's and the idle page's.
+LONG_TASKS_JS = """window.fadersLongTasks = [];
+new PerformanceObserver((list) => window.fadersLongTasks.push(...list.getEntries().map(
+  (e) => [e.startTime, e.duration]))).observe({ type: "longtask", buffered: true });"""
+LONGEST_AFTER_READY = ("Math.max(0, ...window.fadersLongTasks.filter(([at]) => at > "
+                       "performance.getEntriesByName('faders-ready')[0].startTime).map(([, d]) => d))")
 HEAP_JS = "pyodide._module.HEAP8.length"
 HOST_PAGE = """<!doctype html><meta charset="utf-8"><title>A blog</title>
 <script>
@@ -47,9 +55,13 @@ def baseline_worker() -> bytes:
                           capture_output=True, check=True).stdout
 
 
-def new_context(browser, today: bool):  # type: ignore[no-untyped-def]
-    """A fresh context (an empty profile); `today`: the old worker, no snapshot, no service worker."""
-    context = browser.new_context()
+def new_context(browser, profile: str, today: bool):  # type: ignore[no-untyped-def]
+    """A browser on an empty profile; `today`: the old worker, no snapshot, no service worker."""
+    from tools.bench import CHROMIUM_ARGS
+
+    context = browser.browser_type.launch_persistent_context(
+        profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    context.add_init_script(LONG_TASKS_JS)
     if today:
         body = baseline_worker()
         context.add_init_script(TODAY_JS)
@@ -82,13 +94,19 @@ def embeds(context, blog_url: str) -> float:  # type: ignore[no-untyped-def]
 
 
 def one_round(browser, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    context = new_context(browser, today)
+    with tempfile.TemporaryDirectory() as profile:
+        return round_in(new_context(browser, profile, today), server, base_url, blog_url, today)
+
+
+def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    browser = context.browser
     out: dict[str, float] = {}
     server.bytes_sent = 0
+    before = resident_mb(renderer_pids(browser))
     page, out["cold"] = load(context, base_url + COLD)
     out["first_visit_mb"] = server.bytes_sent / 1e6
     out["heap_cold_mb"] = worker_heap_mb(page)
-    out["pss_cold_mb"] = resident_mb(renderer_pids(browser))
+    out["pss_cold_mb"] = resident_mb(renderer_pids(browser)) - before
     if not today:
         wait_until(page, "!!window.fadersSnapshotMade", timeout=300_000, polling=250)
         made = page.evaluate("window.fadersSnapshotMade")
@@ -99,11 +117,14 @@ def one_round(browser, server, base_url: str, blog_url: str, today: bool) -> dic
         out["snapshot_mb"] = made["bytes"] / 1e6
         wait_until(page, OFFLINE_READY, timeout=300_000, polling=250)
         time.sleep(1)
+        out["longest_task_ms"] = page.evaluate(LONGEST_AFTER_READY)
         out["extra_mb"] = server.bytes_sent / 1e6 - out["first_visit_mb"]
     page.close()
+    time.sleep(2)  # the closed page's process goes
+    before = resident_mb(renderer_pids(browser))
     page, out["warm"] = load(context, base_url + WARM)
     out["heap_warm_mb"] = worker_heap_mb(page)
-    out["pss_warm_mb"] = resident_mb(renderer_pids(browser))
+    out["pss_warm_mb"] = resident_mb(renderer_pids(browser)) - before
     page.close()
     if not today:
         context.set_offline(True)
@@ -148,13 +169,14 @@ def print_table(runs: dict[str, list[dict[str, float]]], print_rows) -> None:  #
         ("first visit: extra after ready (snapshot, offline copy)", "extra_mb", "MB", "0"),
         ("worker heap (wasm memory) at ready, cold", "heap_cold_mb", "MB", ""),
         ("worker heap (wasm memory) at ready, warm", "heap_warm_mb", "MB", "within 10% of cold"),
-        ("tab memory (renderer PSS) at ready, cold", "pss_cold_mb", "MB", ""),
-        ("tab memory (renderer PSS) at ready, warm", "pss_warm_mb", "MB", ""),
+        ("memory the page adds by ready (renderer PSS), cold", "pss_cold_mb", "MB", ""),
+        ("memory the page adds by ready (renderer PSS), warm", "pss_warm_mb", "MB", ""),
         ("snapshot: start + take + store, after ready", "make_s", "s", "report"),
         ("snapshot: take + store", "take_store_s", "s", "report"),
+        ("longest page task after ready, while it is made", "longest_task_ms", "ms", "≤ 50 ms"),
         ("snapshot size", "snapshot_mb", "MB", ""),
     ]
-    print(f"\nStarting a lesson, headless Chromium, median of {ROUNDS} rounds (each a fresh context); "
+    print(f"\nStarting a lesson, headless Chromium, median of {ROUNDS} rounds (each an empty profile); "
           "today = the worker before snapshots")
     width = max(len(r[0]) for r in rows)
     print(f"  {'':<{width}}  {'snapshot':>9}  {'today':>9}")

@@ -376,7 +376,7 @@ function setting(key, value) {
 }
 const keepsInBrowser = setting("faders-start") !== "cold";
 // A restore that neither finishes nor fails within this (a hang) is abandoned for a cold start.
-const RESTORE_TIMEOUT_MS = 20_000;
+const RESTORE_TIMEOUT_MS = 30_000;
 let restoreWatch = null;
 let snapshotName = null;
 
@@ -399,28 +399,42 @@ function snapshotFailed({ name, reason, restart }) {
 function makeSnapshotLater(name) {
   snapshotName = name;
   const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1000));
-  idle(() => {
-    console.info("Faders: saving Python in this browser for the next lessons…");
-    const maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  idle(() => alone("faders-snapshot-make", () => makeSnapshot(name)), { timeout: 3000 });
+}
+
+// `work()` unless another page of the site is doing it now (three embeds on one blog post make
+// one snapshot, not three); `wait`: after that page is done instead.
+function alone(key, work, wait = false) {
+  if (!navigator.locks) return work();
+  return navigator.locks.request(key, { ifAvailable: !wait }, (lock) => (lock ? work() : null));
+}
+
+function makeSnapshot(name) {
+  console.info("Faders: saving Python in this browser for the next lessons…");
+  const maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  return new Promise((resolve) => {
+    const done = (data) => {
+      window.fadersSnapshotMade = data;
+      maker.terminate();
+      resolve();
+    };
     maker.onmessage = ({ data }) => {
       if (data.type === "made") {
         console.info(`Faders: Python saved in this browser for the next lessons (${MB(data.bytes)} MB; ` +
           `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms).`);
-        window.fadersSnapshotMade = data;
-        maker.terminate();
+        done(data);
       } else if (data.type === "make-failed") {
         snapshotFailed({ name: data.name || name, reason: data.reason });
-        window.fadersSnapshotMade = data;
-        maker.terminate();
+        done(data);
       }
     };
     maker.onerror = (event) => {
       event.preventDefault();
       snapshotFailed({ name, reason: event.message || "the worker failed" });
-      maker.terminate();
+      done({ type: "make-failed", name, reason: event.message });
     };
     maker.postMessage({ type: "make" });
-  }, { timeout: 3000 });
+  });
 }
 
 // The site kept for offline reading (web/offline/sw.js), once a lesson is live. On a first visit the
@@ -432,25 +446,28 @@ async function keepForOffline() {
   if (!keepsInBrowser || !("serviceWorker" in navigator) || typeof caches === "undefined") return;
   const site = new URL("../", import.meta.url).href;
   try {
-    if (!navigator.serviceWorker.controller) {
-      const { build, files } = await (await fetch(site + "offline.json", { cache: "no-cache" })).json();
-      const fetched = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
-      fetched.add(location.origin + location.pathname);
-      const cache = await caches.open(`faders-site-${build}`);
-      for (const file of files) {
-        const url = site + file;
-        if (await cache.match(url)) continue;
-        // The worker has fetched every file of pyodide/ on this visit.
-        const fresh = fetched.has(url) || file.startsWith("pyodide/");
-        const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" });
-        if (response.ok) await cache.put(url, response);
-      }
-    }
+    if (!navigator.serviceWorker.controller) await alone("faders-offline-copy", () => fillOfflineCopy(site), true);
     await navigator.serviceWorker.register(site + "sw.js", { scope: site });
   } catch (error) {
     console.info(`Faders: the site is not kept for offline reading (${error.message}).`);
   }
 }
+
+async function fillOfflineCopy(site) {
+  const { build, files } = await (await fetch(site + "offline.json", { cache: "no-cache" })).json();
+  const fetched = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+  fetched.add(location.origin + location.pathname);
+  const cache = await caches.open(`faders-site-${build}`);
+  for (const file of files) {
+    const url = site + file;
+    if (await cache.match(url)) continue;
+    // The worker has fetched every file of pyodide/ on this visit.
+    const fresh = fetched.has(url) || file.startsWith("pyodide/");
+    const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" });
+    if (response.ok) await cache.put(url, response);
+  }
+}
+
 ready.then(keepForOffline, () => {});
 
 function startWorker(options) {
