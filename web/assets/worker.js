@@ -88,10 +88,10 @@ function hexToBase64(hex) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-// Every file Pyodide will ask for is fetched ahead, with a byte counter; when Pyodide asks, it
-// gets a stream of the bytes (already here, or still arriving: the wasm is compiled as it
-// streams in). Package files carry the lock's sha256, which the browser checks (subresource
-// integrity) before handing them over.
+// Every file the start needs is fetched ahead, with a byte counter; whoever asks for it (Pyodide,
+// or packageFiles() below) gets the response itself, its bytes already here or still arriving.
+// Package files carry the lock's sha256, which the browser checks (subresource integrity) before
+// handing them over.
 const realFetch = self.fetch.bind(self);
 // The worker that makes a snapshot takes the files the lesson's worker has just fetched from the
 // HTTP cache as they are, rather than ask the server again (package files are still checked
