@@ -131,6 +131,11 @@ let lockText = null; // the lock file's text, once startDownloads() has asked fo
 let wheelsAsked = null; // resolves once every wheel's download has started
 let downloads = null;
 let mainWasm = null;
+// Resolved when a snapshot is found: its files are wanted at once, not after the wasm.
+let askWheelsNow = () => {};
+const wheelsNow = new Promise((resolve) => {
+  askWheelsNow = resolve;
+});
 
 // Every file the start needs, asked for once (and Pyodide's script imported beside them).
 function startDownloads() {
@@ -173,7 +178,8 @@ async function downloadAll() {
   lockText.catch((error) => post("error", { message: `Could not download the lock file: ${error.message}` }));
   // Python cannot start before the wasm is here, so it comes first; the packages follow, and
   // arrive while Python starts. (A failed download has already said so: nothing more to report.)
-  wheelsAsked = Promise.all([wasm, lockText]).then(([, text]) => {
+  // A restore needs them as soon as the snapshot is read: they are asked for then.
+  wheelsAsked = Promise.all([Promise.race([wasm, wheelsNow]), lockText]).then(([, text]) => {
     const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
     for (const file of files) {
       if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
@@ -244,6 +250,7 @@ async function findOwnSnapshot(failedName, stage) {
     if (name === failedName) return { name, failed: true };
     const meta = await findSnapshot(name);
     if (!meta) return { name };
+    askWheelsNow();
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
