@@ -18,6 +18,8 @@ from tools.bench_gpu import measure as measure_gpu
 from tools.bench_gpu import print_table as print_gpu_table
 from tools.bench_lessons import bias_variance_speed, kinds_speed, knn_drag, language_model_training
 from tools.bench_memory import long_run_memory, print_memory
+from tools.bench_start import measure as measure_start
+from tools.bench_start import print_table as print_start_table
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
 from tools.waiting import wait_until
@@ -122,6 +124,7 @@ def main() -> int:
         runs = [cold_load(browser, server, base_url + "lessons/function.html") for _ in range(RUNS)]
         print_load_table(runs)
         print_index(index_first_paint(browser, base_url), print_rows)
+        print_start_table(measure_start(browser, server, base_url), print_rows)
         core_throughput(browser, base_url)
         network_training(browser, base_url)
         knn_drag(browser, base_url, print_rows)

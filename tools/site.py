@@ -24,6 +24,7 @@ from tools.cards import card_images, favicon_ico
 from tools.course_pages import description, link_terms, path_of, render_course_pages
 from tools.csp import CONTENT_SECURITY_POLICY
 from tools.deps import Deps, fetch_all, load_manifest
+from tools.offline import write_service_worker
 from tools.prerender import PREVIEWS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,5 +174,6 @@ def build(dist: Path = DIST) -> Path:
     scripts = copy_static_js(deps.pure_wheels, dist, versions["panel"])
     shutil.copytree(WEB / "assets", dist / "assets")
     render_pages(dist, scripts, versions)
+    write_service_worker(dist)
     compress(dist)
     return dist

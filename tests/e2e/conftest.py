@@ -63,15 +63,23 @@ def gpu_browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
+# Pages start cold in the tests, as on a first visit, unless a test asks for the reader's own
+# snapshot of the started runtime (tests/e2e/test_snapshot.py): every page load is then the same
+# work, and no snapshot is made in the background while a test measures something.
+COLD_START_JS = "try { localStorage.setItem('faders-start', 'cold'); } catch {}"
+
+
 class Guarded:
     """A browser context that refuses and records every request to a host other than this one."""
 
-    def __init__(self, browser: Browser, **context_options: object) -> None:
+    def __init__(self, browser: Browser, snapshots: bool = False, **context_options: object) -> None:
         self.context: BrowserContext = browser.new_context(**context_options)
         self.foreign: list[str] = []
         self.local: list[str] = []
         self.console: list[str] = []
         self.context.route("**/*", self._route)
+        if not snapshots:
+            self.context.add_init_script(COLD_START_JS)
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
         url = route.request.url

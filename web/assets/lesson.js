@@ -74,6 +74,8 @@ window.addEventListener("message", async (event) => {
 
 const STAGES = {
   download: "Downloading Python and the lesson's packages",
+  reading: "Reading Python as saved in this browser",
+  restoring: "Restoring Python",
   packages: "Installing packages",
   import: "Starting Panel and the lesson",
   render: "Drawing the lesson",
@@ -97,6 +99,17 @@ function showProgress(message) {
   lastSignOfLife = performance.now();
   if (message.stage === "download") downloaded = message;
   else stageName = message.stage;
+  if (stageName === "reading" && message.total) {
+    // The saved runtime, read from this browser's storage (nothing is downloaded meanwhile).
+    $("faders-progress").value = Math.round((message.loaded / message.total) * 100);
+    $("faders-stage").textContent = STAGES.reading + "…";
+    $("faders-bytes").textContent = `${MB(message.loaded)} of ${MB(message.total)} MB`;
+    return;
+  }
+  if (stageName === "reading" || stageName === "restoring") {
+    $("faders-stage").textContent = STAGES[stageName] + "…";
+    return;
+  }
   const fraction = downloaded.total ? Math.min(1, downloaded.loaded / downloaded.total) : 0;
   $("faders-progress").value = Math.round(fraction * 100);
   $("faders-stage").textContent = STAGES[stageName] + "…";
@@ -299,11 +312,20 @@ function onWorkerMessage({ data: message }) {
   switch (message.type) {
     case "progress":
       if (message.stage !== "download") performance.mark(`faders-stage-${message.stage}`);
+      if (message.name) snapshotName = message.name;
+      if (message.stage === "reading" || message.stage === "restoring") watchRestore();
       return showProgress(message);
     case "render":
+      clearTimeout(restoreWatch);
       performance.mark("faders-document");
+      root.dataset.fadersStart = message.path;
+      window.fadersStartTimings = message.timings;
       showProgress({ stage: "render" });
       return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
+    case "snapshot-failed":
+      return snapshotFailed(message);
+    case "snapshot-wanted":
+      return ready.then(() => makeSnapshotLater(message.name), () => {});
     case "patch":
       return queuePatch(JSON.parse(message.payload));
     case "idle":
@@ -350,17 +372,130 @@ function watchWorker() {
 
 const insideStyles = loadInsideStyles(new URL("./inside.css", import.meta.url));
 
-function start() {
-  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    return fail("This browser cannot run WebAssembly in a Web Worker, which the lesson needs.");
+// ---- the reader's snapshot of a started Python (see worker.js and README, "Starting") ------
+
+// localStorage: "faders-start" = "cold" turns snapshots off; "faders-snapshot-failed" names the
+// snapshot that failed once, so that it is neither read nor made again.
+function setting(key, value) {
+  try {
+    if (value === undefined) return localStorage.getItem(key);
+    localStorage.setItem(key, value);
+  } catch {
+    return null; // storage switched off: snapshots too, in effect (Cache Storage goes with it)
   }
+  return null;
+}
+const keepsInBrowser = setting("faders-start") !== "cold";
+// A restore that neither finishes nor fails within this (a hang) is abandoned for a cold start.
+const RESTORE_TIMEOUT_MS = 30_000;
+let restoreWatch = null;
+let snapshotName = null;
+
+function watchRestore() {
+  if (restoreWatch !== null) return;
+  restoreWatch = setTimeout(() => snapshotFailed({ name: snapshotName, reason: "restoring took too long", restart: true }), RESTORE_TIMEOUT_MS);
+}
+
+function snapshotFailed({ name, reason, restart }) {
+  console.info(`Faders: the saved Python could not be used (${reason}); starting without it.`);
+  if (name) setting("faders-snapshot-failed", name);
+  if (restart && root.dataset.fadersState === "loading") {
+    worker.terminate();
+    startWorker({ allowSnapshot: false, forget: name });
+  }
+}
+
+// The snapshot is made in a worker of its own, after the lesson is ready and the browser idle:
+// all its work is off the page's thread, and the lesson's own worker is left alone.
+function makeSnapshotLater(name) {
+  snapshotName = name;
+  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1000));
+  idle(() => alone("faders-snapshot-make", () => makeSnapshot(name)), { timeout: 3000 });
+}
+
+// `work()` unless another page of the site is doing it now (three embeds on one blog post make
+// one snapshot, not three); `wait`: after that page is done instead.
+function alone(key, work, wait = false) {
+  if (!navigator.locks) return work();
+  return navigator.locks.request(key, { ifAvailable: !wait }, (lock) => (lock ? work() : null));
+}
+
+function makeSnapshot(name) {
+  console.info("Faders: saving Python in this browser for the next lessons…");
+  const maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  return new Promise((resolve) => {
+    const done = (data) => {
+      window.fadersSnapshotMade = data;
+      maker.terminate();
+      resolve();
+    };
+    maker.onmessage = ({ data }) => {
+      if (data.type === "made") {
+        console.info(`Faders: Python saved in this browser for the next lessons (${MB(data.bytes)} MB; ` +
+          `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms).`);
+        done(data);
+      } else if (data.type === "make-failed") {
+        snapshotFailed({ name: data.name || name, reason: data.reason });
+        done(data);
+      }
+    };
+    maker.onerror = (event) => {
+      event.preventDefault();
+      snapshotFailed({ name, reason: event.message || "the worker failed" });
+      done({ type: "make-failed", name, reason: event.message });
+    };
+    maker.postMessage({ type: "make" });
+  });
+}
+
+// The site kept for offline reading (web/offline/sw.js), once a lesson is live. On a first visit the
+// page fills the build's cache itself, from the browser's HTTP cache for every file this visit has
+// just fetched (the service worker's own requests do not reach that cache, and would download the
+// site again); the service worker then finds only what is left to fetch. A page already served by
+// a service worker leaves a new build to the new service worker, which fetches it whole.
+async function keepForOffline() {
+  if (!keepsInBrowser || !("serviceWorker" in navigator) || typeof caches === "undefined") return;
+  const site = new URL("../", import.meta.url).href;
+  try {
+    if (!navigator.serviceWorker.controller) await alone("faders-offline-copy", () => fillOfflineCopy(site), true);
+    await navigator.serviceWorker.register(site + "sw.js", { scope: site });
+  } catch (error) {
+    console.info(`Faders: the site is not kept for offline reading (${error.message}).`);
+  }
+}
+
+async function fillOfflineCopy(site) {
+  const { build, files } = await (await fetch(site + "offline.json", { cache: "no-cache" })).json();
+  const fetched = new Set(performance.getEntriesByType("resource").map((entry) => entry.name));
+  fetched.add(location.origin + location.pathname);
+  const cache = await caches.open(`faders-site-${build}`);
+  for (const file of files) {
+    const url = site + file;
+    if (await cache.match(url)) continue;
+    // The worker has fetched every file of pyodide/ on this visit.
+    const fresh = fetched.has(url) || file.startsWith("pyodide/");
+    const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" });
+    if (response.ok) await cache.put(url, response);
+  }
+}
+
+ready.then(keepForOffline, () => {});
+
+function startWorker(options) {
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.onmessage = onWorkerMessage;
   watchWorker();
   const query = Object.fromEntries(new URLSearchParams(location.search));
   // Starting WebGPU costs time; start it only where the lesson can use it.
   const startsGpu = page.gpu && (page.measuresGpu || chosenBackend === "webgpu");
-  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu });
+  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu, ...options });
+}
+
+function start() {
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    return fail("This browser cannot run WebAssembly in a Web Worker, which the lesson needs.");
+  }
+  startWorker({ allowSnapshot: keepsInBrowser, failedSnapshot: setting("faders-snapshot-failed") });
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }
 

@@ -1,10 +1,51 @@
-// The lesson's Python runtime: a module Web Worker that loads Pyodide and the site's packages
-// (all from this site, integrity-checked), reports real download progress, then relays
-// messages between the page and faders.browser.PageLink.
+// The lesson's Python runtime: a module Web Worker that starts Pyodide with the site's packages
+// (all from this site, integrity-checked), reports real progress, then relays messages between
+// the page and faders.browser.PageLink.
+//
+// Three ways to start (see README, "Starting"): cold; from the reader's own snapshot of a started
+// runtime, kept in Cache Storage ("restore"); and, in a second worker the page starts once the
+// lesson is ready, making that snapshot ("make"). The Pyodide internals all three rely on are in
+// pyodide-snapshot.js.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
+import * as snapshot from "./pyodide-snapshot.js";
+import { findSnapshot, forgetOthers, forgetSnapshot, readSnapshot, snapshotName, storeSnapshot } from "./snapshot-store.js";
+import { unzip } from "./unzip.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
+const WASM_URL = PYODIDE_URL + "pyodide.asm.wasm";
 const PANEL_STATIC_URL = new URL("../static/panel/", import.meta.url).href;
+const SITE_PACKAGES = "/lib/python3.12/site-packages/";
+// A snapshot read slower than this is given up (the page then starts cold, in the same worker).
+const READ_TIMEOUT_MS = 10_000;
+
+// What runs before a lesson is built, on every start (a restore finds it done).
+const PRELUDE = `
+# Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
+# them is wasted work. Collection resumes once the lesson is drawn (see below).
+import gc
+gc.disable()
+import os
+os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
+import pyodide.ffi
+# Panel 1.10 refers to pyodide.ffi.jsnull, which Pyodide adds only in 0.28; in 0.27 JS null
+# already arrives as None, so a unique placeholder is the faithful stand-in.
+if not hasattr(pyodide.ffi, "jsnull"):
+    pyodide.ffi.jsnull = object()
+from faders.browser import start
+`;
+// What a snapshot holds on top: every lesson's module, so that one snapshot serves every page.
+const SNAPSHOT_CODE = PRELUDE + `
+from faders.lessons import LESSON_CLASSES, lesson_class
+for _slug in LESSON_CLASSES:
+    lesson_class(_slug)
+del _slug
+`;
+
+// Milliseconds from this worker's start to each step of starting, sent with the document (bench).
+const timings = {};
+const mark = (name) => {
+  timings[name] = Math.round(performance.now());
+};
 
 let link = null; // the Python PageLink, once the lesson is built
 const early = []; // messages from the page that arrive before the link exists
@@ -47,22 +88,26 @@ function hexToBase64(hex) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-// Every file Pyodide will ask for is fetched ahead, with a byte counter; when Pyodide asks, it
-// gets a stream of the bytes (already here, or still arriving: the wasm is compiled as it
-// streams in). Package files carry the lock's sha256, which the browser checks (subresource
-// integrity) before handing them over.
+// Every file the start needs is fetched ahead, with a byte counter; whoever asks for it (Pyodide,
+// or packageFiles() below) gets the response itself, its bytes already here or still arriving.
+// Package files carry the lock's sha256, which the browser checks (subresource integrity) before
+// handing them over.
 const realFetch = self.fetch.bind(self);
+// The worker that makes a snapshot takes the files the lesson's worker has just fetched from the
+// HTTP cache as they are, rather than ask the server again (package files are still checked
+// against the lock's sha256). Files the page itself fetches are revalidated as usual.
+let reuse = "default";
 const prefetched = new Map();
 
 function prefetch(url, sha256) {
-  const options = sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {};
+  const options = { cache: reuse, ...(sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {}) };
   const pending = realFetch(url, options).then((response) => {
     if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
-    // One branch is read at once to count the bytes (and keeps the download going); the other
-    // buffers them until Pyodide reads it.
-    const [counted, kept] = response.body.tee();
-    const done = readCounting(counted);
-    return { body: kept, type: response.headers.get("content-type") || "", done };
+    // A copy is read at once to count the bytes (and keeps the download going); the response
+    // itself waits for Pyodide. Handing over the fetched response (not a new one made from its
+    // bytes) lets V8 keep the wasm it compiled beside the HTTP cache's copy and reuse it.
+    const done = readCounting(response.clone().body);
+    return { response, done };
   });
   const done = pending.then((file) => file.done);
   // A file that cannot be fetched is fatal: say which, at once, rather than wait for Pyodide.
@@ -74,14 +119,32 @@ function prefetch(url, sha256) {
 self.fetch = async (input, init) => {
   // Pyodide passes URL objects; other callers may pass strings or Requests.
   const url = new URL(input instanceof Request ? input.url : String(input), self.location.href).href;
+  // Pyodide asks for its wasm too, but is handed the module compiled above (pyodide-snapshot.js).
+  if (url === WASM_URL && mainWasm) return new Response(new Uint8Array(0), { headers: { "content-type": "application/wasm" } });
   const pending = prefetched.get(url);
   if (!pending) return realFetch(input, init);
   prefetched.delete(url);
-  const { body, type } = await pending;
-  return new Response(body, { status: 200, headers: { "content-type": type } });
+  return (await pending).response;
 };
 
-async function startDownloads() {
+let lockText = null; // the lock file's text, once startDownloads() has asked for it
+let wheelsAsked = null; // resolves once every wheel's download has started
+let downloads = null;
+let mainWasm = null;
+// Resolved when a snapshot is found: its files are wanted at once, not after the wasm.
+let askWheelsNow = () => {};
+const wheelsNow = new Promise((resolve) => {
+  askWheelsNow = resolve;
+});
+
+// Every file the start needs, asked for once (and Pyodide's script imported beside them).
+function startDownloads() {
+  downloads ??= downloadAll();
+  return downloads;
+}
+
+async function downloadAll() {
+  const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
   const listing = await realFetch(PYODIDE_URL + "files.json");
   if (!listing.ok) throw new Error(`Could not download files.json: it answered ${listing.status} ${listing.statusText}`);
   const files = await listing.json();
@@ -91,27 +154,39 @@ async function startDownloads() {
     download.wire += file.compressed ?? file.bytes;
   }
   reportDownload(true);
-  const wasm = prefetch(PYODIDE_URL + "pyodide.asm.wasm");
+  // Python's main wasm is compiled here, from the fetched response itself: V8 then keeps the
+  // compiled code beside the HTTP cache's copy and reuses it on later pages (a copy made from the
+  // bytes would be compiled afresh every time). Its bytes are counted once compiled.
+  const wasmBytes = files.find((file) => file.url === "pyodide.asm.wasm")?.bytes ?? 0;
+  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL, { cache: reuse }));
+  const wasm = mainWasm.then(() => {
+    download.loaded += wasmBytes;
+    reportDownload(true);
+  });
+  wasm.catch((error) => post("error", { message: `Could not download pyodide.asm.wasm: ${error.message}` }));
   prefetch(PYODIDE_URL + "python_stdlib.zip");
   // The lock holds the sha256 of every package file. Pyodide reads the same copy.
   const lockUrl = PYODIDE_URL + "pyodide-lock.json";
-  const lockText = realFetch(lockUrl).then((response) => {
+  lockText = realFetch(lockUrl).then((response) => {
     if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
     return response.text();
   });
   prefetched.set(lockUrl, lockText.then((text) => {
     download.loaded += text.length;
-    return { body: text, type: "application/json" };
+    return { response: new Response(text, { headers: { "content-type": "application/json" } }) };
   }));
   lockText.catch((error) => post("error", { message: `Could not download the lock file: ${error.message}` }));
   // Python cannot start before the wasm is here, so it comes first; the packages follow, and
   // arrive while Python starts. (A failed download has already said so: nothing more to report.)
-  Promise.all([wasm, lockText]).then(([, text]) => {
+  // A restore needs them as soon as the snapshot is read: they are asked for then.
+  wheelsAsked = Promise.all([Promise.race([wasm, wheelsNow]), lockText]).then(([, text]) => {
     const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
     for (const file of files) {
       if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
     }
-  }, () => {});
+  });
+  wheelsAsked.catch(() => {});
+  await script;
 }
 
 // ---- start-up -----------------------------------------------------------------------------
@@ -126,48 +201,138 @@ async function startGpu() {
   }
 }
 
-async function start(slug, query, wantsGpu) {
-  const began = performance.now();
-  const stage = (name) => post("progress", { stage: name, elapsed: performance.now() - began });
-  const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
-  // Pyodide's own script is imported at once, beside the downloads (loadPyodide finds it loaded).
-  const script = import(PYODIDE_URL + "pyodide.asm.js");
+// Every file of every wheel in the lock (sorted by file name: the .so files then always come in the
+// same order), fetched through the prefetches above and unpacked.
+async function packageFiles() {
+  const wheels = Object.values(JSON.parse(await lockText).packages).map((p) => p.file_name).sort();
+  await wheelsAsked;
+  const zips = await Promise.all(wheels.map((w) => self.fetch(PYODIDE_URL + w).then((r) => r.arrayBuffer())));
+  mark("wheels fetched");
+  const files = (await Promise.all(zips.map(unzip))).flat();
+  mark("wheels unpacked");
+  return files;
+}
+
+// Start Pyodide: cold, to make a snapshot (`make`), or from one (`restore`: {bytes, meta}).
+async function startPython({ make = false, restore = null } = {}) {
   await startDownloads();
-  await script;
-  const pyodide = await loadPyodide({
+  const files = packageFiles();
+  const failed = snapshot.hookModule({
+    files,
+    dynlibs: files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
+      mark(".so compiled");
+      return libs;
+    }),
+    sitePackages: SITE_PACKAGES,
+    tableLength: restore ? restore.meta.tableLength : null,
+    mainWasm,
+  });
+  const options = {
     indexURL: PYODIDE_URL,
     lockFileURL: PYODIDE_URL + "pyodide-lock.json",
     stdout: (text) => console.log(text),
     stderr: (text) => console.warn(text),
-  });
-  self.pyodide = pyodide; // Python at hand from the browser's console, for whoever looks into a lesson
-  stage("packages");
-  await pyodide.loadPackage(["faders"], {
-    messageCallback: () => {},
-    errorCallback: (text) => console.warn(text),
-  });
+    ...(make ? { _makeSnapshot: true } : {}),
+    ...(restore ? snapshot.restoreOptions(restore.bytes) : {}),
+  };
+  const pyodide = await Promise.race([loadPyodide(options), failed]);
+  mark("Python started");
   reportDownload(true);
-  stage("import");
-  pyodide.runPython(`
-# Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
-# them is wasted work. Collection resumes once the lesson is drawn (see below).
-import gc
-gc.disable()
-import os
-os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
-import pyodide.ffi
-# Panel 1.10 refers to pyodide.ffi.jsnull, which Pyodide adds only in 0.28; in 0.27 JS null
-# already arrives as None, so a unique placeholder is the faithful stand-in.
-if not hasattr(pyodide.ffi, "jsnull"):
-    pyodide.ffi.jsnull = object()
-`);
-  const startLesson = pyodide.runPython("from faders.browser import start; start");
+  return pyodide;
+}
+
+// The reader's snapshot for this version of the site, read and checked; null if there is none,
+// Cache Storage cannot be used, or it cannot be read. `name` is null when it cannot even be named.
+async function findOwnSnapshot(failedName, stage) {
+  let name = null;
+  try {
+    name = await snapshotName(await lockText, SNAPSHOT_CODE);
+    if (name === failedName) return { name, failed: true };
+    const meta = await findSnapshot(name);
+    if (!meta) return { name };
+    askWheelsNow();
+    stage("reading", { name, loaded: 0, total: meta.bytes });
+    let last = 0;
+    const bytes = await readSnapshot(name, meta, (loaded, total) => {
+      if (performance.now() - last > 100) {
+        last = performance.now();
+        stage("reading", { name, loaded, total });
+      }
+    }, READ_TIMEOUT_MS);
+    mark("snapshot read");
+    return { name, restore: { bytes, meta } };
+  } catch (error) {
+    console.info(`Faders: starting without a snapshot (${describe(error)}).`);
+    if (name) post("snapshot-failed", { name, reason: describe(error) });
+    return { name, failed: true };
+  }
+}
+
+async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapshot = null, forget = null } = {}) {
+  const began = performance.now();
+  const stage = (name, fields = {}) => post("progress", { stage: name, elapsed: performance.now() - began, ...fields });
+  const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
+  if (forget) forgetSnapshot(forget).catch(() => {});
+  await startDownloads();
+  const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage) : { name: null };
+  const restored = Boolean(found.restore);
+  let pyodide;
+  if (restored) {
+    stage("restoring");
+    try {
+      pyodide = await startPython({ restore: found.restore });
+      snapshot.afterRestore(pyodide, found.restore.meta);
+    } catch (error) {
+      // Python may be half-restored: the page starts a fresh worker, cold.
+      post("snapshot-failed", { name: found.name, reason: describe(error), restart: true });
+      return false;
+    }
+    found.restore = null; // the bytes are Python's heap now
+  } else {
+    stage("packages");
+    pyodide = await startPython();
+    stage("import");
+    pyodide.runPython(PRELUDE);
+    mark("imported");
+  }
+  self.pyodide = pyodide; // Python at hand from the browser's console, for whoever looks into a lesson
+  const startLesson = pyodide.runPython("start");
   link = startLesson(slug, JSON.stringify(query), send, await gpu);
+  mark("lesson built");
   stage("render");
   const doc = link.render();
+  mark("rendered");
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
-  post("render", { payload: doc, elapsed: performance.now() - began });
+  post("render", { payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings });
+  // No snapshot for this version yet (and none failed): the page may have one made, once ready.
+  if (found.name && !found.failed && !restored) {
+    forgetOthers(found.name).catch(() => {});
+    post("snapshot-wanted", { name: found.name });
+  }
+  return true;
+}
+
+// A second worker, started by the page once its lesson is ready: start Python as a restore will
+// find it, run every lesson's imports, take the snapshot and store it. Its heap is then dropped.
+async function make() {
+  const began = performance.now();
+  let name = null;
+  try {
+    await startDownloads();
+    name = await snapshotName(await lockText, SNAPSHOT_CODE);
+    const pyodide = await startPython({ make: true });
+    pyodide.runPython(SNAPSHOT_CODE);
+    const ready = performance.now();
+    const { bytes, meta } = snapshot.takeSnapshot(pyodide);
+    const taken = performance.now();
+    const stored = await storeSnapshot(name, bytes, meta);
+    post("made", {
+      name, bytes: stored.bytes, startMs: ready - began, takeMs: taken - ready, storeMs: performance.now() - taken,
+    });
+  } catch (error) {
+    post("make-failed", { name, reason: describe(error) });
+  }
 }
 
 function handle(message) {
@@ -202,7 +367,12 @@ self.addEventListener("unhandledrejection", (event) => {
 self.onmessage = (event) => {
   const message = event.data;
   if (message.type === "start") {
-    start(message.slug, message.query, message.gpu).then(() => early.splice(0).forEach(handle), report);
+    start(message.slug, message.query, message.gpu, message).then((started) => {
+      if (started) early.splice(0).forEach(handle);
+    }, report);
+  } else if (message.type === "make") {
+    reuse = "force-cache";
+    make();
   } else if (link === null) {
     early.push(message);
   } else {

@@ -1,0 +1,242 @@
+"""The reader's own snapshot of the started runtime (web/assets/pyodide-snapshot.js): made after a
+first lesson is ready, restored by the next page, and sound once restored; every way it can fail
+leaves the page starting as it would without one.
+
+This must pass before Pyodide or any wheel is upgraded: the snapshot relies on Pyodide's internals.
+One browser context (Cache Storage is per context), pages loaded in order: the first makes the
+snapshot, the others restore it or meet a broken one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from faders.lessons import LESSON_CLASSES
+from tests.e2e.conftest import Guarded, open_lesson
+from tools.waiting import wait_until
+
+MADE_TIMEOUT_MS = 180_000
+
+# In the restored worker: build every lesson of the registry, then a soundness set.
+CHECKS = """
+import asyncio, inspect, json, random, sys
+import numpy as np, panel as pn
+from bokeh.core.serialization import Serializer
+from bokeh.document import Document
+from bokeh.embed.util import standalone_docs_json_and_render_items
+from bokeh.models import ColumnDataSource
+from pyodide.ffi import create_once_callable
+from js import Math, setTimeout
+import faders.browser
+from faders.browser import PageLink
+from faders.lessons import LESSON_CLASSES, lesson_class
+
+out = {"random": random.random(), "modules_before": len(sys.modules)}
+page_lesson = faders.browser.current.lesson
+backend = page_lesson.backend
+documents = {}
+for slug in LESSON_CLASSES:
+    chosen = lesson_class(slug)
+    lesson = chosen(backend=backend) if chosen.uses_gpu else chosen()
+    documents[slug] = len(json.loads(PageLink(lesson, lambda kind, payload: None).render())["docs_json"])
+out["documents"] = documents
+
+a = np.random.default_rng().standard_normal((64, 64))
+out["numpy_inv"] = bool(np.allclose(a @ np.linalg.inv(a), np.eye(64), atol=1e-8))
+out["numpy_sum"] = int(np.arange(10**6, dtype=np.int64).sum())
+out["numpy_fft"] = float(np.fft.fft(np.ones(8))[0].real)
+
+slider = pn.widgets.FloatSlider(start=0, end=1, value=0.5)
+seen = []
+slider.param.watch(lambda e: seen.append(e.new), "value")
+doc = Document()
+model = slider.get_root(doc)
+doc.add_root(model)
+slider.value = 0.25
+out["panel_widget"] = [model.value, seen]
+doc2 = Document()
+doc2.add_root(pn.Column(pn.widgets.IntSlider(value=3), pn.pane.Markdown("**hi**")).get_root(doc2))
+docs_json = standalone_docs_json_and_render_items(doc2.roots, suppress_callback_warning=True)[0]
+out["panel_doc_json"] = len(json.dumps(docs_json))
+encoded = Serializer(deferred=False).encode(ColumnDataSource(data={"x": np.arange(5.0)}))
+out["bokeh_ndarray"] = encoded["attributes"]["data"]["entries"][0][1]["type"]
+
+out["getsource"] = inspect.getsource(faders.browser.run_async).splitlines()[0]
+
+async def square(i):
+    await asyncio.sleep(0.005 * i)
+    return i * i
+out["asyncio"] = await asyncio.gather(*(asyncio.ensure_future(square(i)) for i in range(4)))
+fired = asyncio.get_event_loop().create_future()
+setTimeout(create_once_callable(lambda: fired.set_result("fired")), 5)
+out["js_timer"] = await fired
+out["js_math"] = Math.max(3, 7)
+from js import js_double
+out["js_function"] = js_double(21)
+
+# WebGPU: a product on the GPU, waited for with run_sync (JSPI), against numpy.
+gpu = backend.gpu
+out["gpu"] = None if gpu is None else gpu.adapter
+if gpu is not None:
+    x, y = np.random.default_rng(1).standard_normal((2, 48, 48)).astype(np.float32)
+    out["gpu_matmul_error"] = float(np.max(np.abs(gpu.matmul(x, y) - x @ y)))
+json.dumps(out)
+"""
+
+RUN_CHECKS_JS = """async (code) => {
+  self.js_double = (x) => 2 * x;
+  return pyodide.runPythonAsync(code);
+}"""
+
+CACHE_JS = """async ([action, extra]) => {
+  const cache = await caches.open("faders-snapshot");
+  const keys = (await cache.keys()).map((r) => r.url);
+  const meta = keys.find((u) => u.endsWith(".json"));
+  const body = meta && meta.slice(0, -5);
+  const sha = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
+  if (action === "keys") return keys.map((u) => u.split("/").pop());
+  const backup = await caches.open("test-backup");
+  if (action === "backup") {
+    for (const u of [meta, body]) await backup.put(u, await cache.match(u));
+    return keys.length;
+  }
+  if (action === "restore") {
+    for (const r of await cache.keys()) await cache.delete(r);
+    for (const r of await backup.keys()) {
+      const url = extra ? r.url.replace(/snapshot-[0-9a-f]+/, extra) : r.url;
+      await cache.put(url, await backup.match(r));
+    }
+    return (await cache.keys()).length;
+  }
+  // Change one byte of the snapshot: at `extra` (its offset); the sha256 beside it is kept
+  // (corrupt bytes) or updated to match (the bytes read well, and Python's restore meets them).
+  const bytes = new Uint8Array(await (await cache.match(body)).arrayBuffer());
+  bytes[extra.at] ^= 0xff;
+  const info = await (await cache.match(meta)).json();
+  if (extra.resign) info.sha256 = await sha(bytes);
+  await cache.put(body, new Response(bytes));
+  await cache.put(meta, Response.json(info));
+  return info.sha256;
+}"""
+
+
+@pytest.fixture(scope="module")
+def guard(gpu_browser: Browser) -> Iterator[Guarded]:
+    guard = Guarded(gpu_browser, snapshots=True)
+    yield guard
+    guard.context.close()
+    assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+
+
+def started(page: Page) -> str:
+    return page.evaluate("document.documentElement.dataset.fadersStart")
+
+
+def failed_name(page: Page) -> str | None:
+    return page.evaluate("localStorage.getItem('faders-snapshot-failed')")
+
+
+def cache(page: Page, action: str, extra: object = None) -> object:
+    return page.evaluate(CACHE_JS, [action, extra])
+
+
+def reset(page: Page, name: str | None = None) -> None:
+    """Put the good snapshot back (under `name`: another version's) and forget earlier failures."""
+    cache(page, "restore", name)
+    page.evaluate("localStorage.removeItem('faders-snapshot-failed')")
+
+
+def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
+    page = open_lesson(guard, base_url + "lessons/function.html")
+    assert started(page) == "cold"
+    wait_until(page, "!!window.fadersSnapshotMade", timeout=MADE_TIMEOUT_MS, polling=250)
+    made = page.evaluate("window.fadersSnapshotMade")
+    assert made["type"] == "made", made
+    assert made["bytes"] > 30e6
+    assert cache(page, "keys") == [made["name"], made["name"] + ".json"]
+    assert cache(page, "backup") == 2
+    page.close()
+
+
+def test_restored_python_builds_every_lesson_and_is_sound(guard: Guarded, base_url: str) -> None:
+    page = open_lesson(guard, base_url + "lessons/gpus.html?backend=webgpu")
+    assert started(page) == "snapshot"
+    assert page.evaluate("faders.get()")["settings"]  # the lesson's own wire works
+    out = json.loads(page.workers[0].evaluate(RUN_CHECKS_JS, CHECKS))
+    assert set(out["documents"]) == set(LESSON_CLASSES)
+    assert all(count == 1 for count in out["documents"].values())
+    assert out["numpy_inv"] and out["numpy_sum"] == 499999500000 and out["numpy_fft"] == 8.0
+    assert out["panel_widget"] == [0.25, [0.25]]
+    assert out["panel_doc_json"] > 1000
+    assert out["bokeh_ndarray"] == "ndarray"
+    assert out["getsource"].startswith("def run_async")
+    assert out["asyncio"] == [0, 1, 4, 9]
+    assert (out["js_timer"], out["js_math"], out["js_function"]) == ("fired", 7, 42)
+    assert out["gpu"], "WebGPU did not start on SwiftShader"
+    assert out["gpu_matmul_error"] < 1e-3
+    # Fresh random state: a second restore draws other numbers than this one.
+    again = open_lesson(guard, base_url + "lessons/knn.html")
+    assert started(again) == "snapshot"
+    second = again.workers[0].evaluate("pyodide.runPython('import random; random.random()')")
+    assert second != out["random"]
+    page.close()
+    again.close()
+
+
+def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    name = cache(page, "keys")[0]
+    cache(page, "change", {"at": 16, "resign": True})  # Pyodide's build id in the header
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/scale.html")
+    assert started(page) == "cold"
+    assert failed_name(page) == name
+    assert any("build id mismatch" in line for line in guard.console)
+    page.close()
+
+
+def test_corrupt_bytes_start_cold(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page)
+    cache(page, "change", {"at": 20_000_000, "resign": False})
+    guard.console.clear()
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/logits.html")
+    assert started(page) == "cold"
+    assert any("do not match their sha256" in line for line in guard.console)
+    # Not tried again, nor made again: the failure is remembered.
+    name = failed_name(page)
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/logits.html")
+    assert started(page) == "cold" and failed_name(page) == name
+    page.wait_for_timeout(4000)  # a snapshot would be started within 3 s of ready
+    assert not any("saving Python" in line for line in guard.console)
+    page.close()
+
+
+def test_a_stale_snapshot_is_deleted_and_a_failed_store_starts_nothing(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page, "snapshot-00000000000000000000")  # an earlier version of the site's
+    # Too little room for a new one: storing it fails (a quota error).
+    session = guard.context.new_cdp_session(page)
+    origin = base_url.rstrip("/")
+    session.send("Storage.overrideQuotaForOrigin", {"origin": origin, "quotaSize": 1_000_000})
+    lesson = open_lesson(guard, base_url + "lessons/knn.html")
+    assert started(lesson) == "cold"
+    wait_until(lesson, "!!window.fadersSnapshotMade", timeout=MADE_TIMEOUT_MS, polling=250)
+    assert cache(lesson, "keys") == []  # the other version's snapshot is gone, no new one stored
+    made = lesson.evaluate("window.fadersSnapshotMade")
+    assert made["type"] == "make-failed", made
+    assert failed_name(lesson) == made["name"]
+    assert lesson.evaluate("document.documentElement.dataset.fadersState") == "ready"
+    session.send("Storage.overrideQuotaForOrigin", {"origin": origin})
+    lesson.close()
+    page.close()

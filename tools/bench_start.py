@@ -1,0 +1,211 @@
+"""Starting a lesson: cold, warm from the reader's own snapshot (web/assets/pyodide-snapshot.js),
+warm with the network off (the service worker), and three embeds on one host page; each beside
+today's path, the worker of the last commit before snapshots (BASELINE), served in its place.
+
+One round = one fresh browser profile per path (a persistent one, on disk, as a reader's: V8 keeps
+compiled wasm only there), in rotated order; figures are medians of ROUNDS. Times are from the
+page's navigation to `faders-ready`. Run alone: `python -m tools.bench_start`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tools.bench_memory import renderer_pids, resident_mb
+from tools.server import start
+from tools.waiting import wait_until
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "14b177433b3fb0b724f9f0af7b71deb5c14af5b0"  # the site's worker before snapshots
+ROUNDS = 3
+COLD, WARM, OFFLINE = "lessons/function.html", "lessons/knn.html", "lessons/scale.html"
+EMBEDS = ["function", "logits", "bias-variance"]
+TODAY_JS = "try { localStorage.setItem('faders-start', 'cold'); } catch {}"
+STATE = "document.documentElement.dataset.fadersState !== 'loading'"
+READY_MS = "performance.getEntriesByName('faders-ready')[0]?.startTime ?? NaN"
+OFFLINE_READY = ("navigator.serviceWorker.ready.then(async (r) => !!r.active && "
+                 "(await caches.keys()).some((n) => n.startsWith('faders-site-')))")
+# Long tasks of the page's own thread, kept from the start; those after ready are the snapshot's,
+# the offline copy's and the idle page's.
+LONG_TASKS_JS = """window.fadersLongTasks = [];
+new PerformanceObserver((list) => window.fadersLongTasks.push(...list.getEntries().map(
+  (e) => [e.startTime, e.duration]))).observe({ type: "longtask", buffered: true });"""
+LONGEST_AFTER_READY = ("Math.max(0, ...window.fadersLongTasks.filter(([at]) => at > "
+                       "performance.getEntriesByName('faders-ready')[0].startTime).map(([, d]) => d))")
+HEAP_JS = "pyodide._module.HEAP8.length"
+HOST_PAGE = """<!doctype html><meta charset="utf-8"><title>A blog</title>
+<script>
+window.readyAt = [];
+addEventListener("message", (e) => {
+  if (e.data && e.data.faders && e.data.faders.event === "ready") window.readyAt.push(performance.now());
+});
+</script>
+{frames}
+"""
+
+
+def baseline_worker() -> bytes:
+    return subprocess.run(["git", "show", f"{BASELINE}:web/assets/worker.js"], cwd=ROOT,
+                          capture_output=True, check=True).stdout
+
+
+def new_context(browser, profile: str, today: bool):  # type: ignore[no-untyped-def]
+    """A browser on an empty profile; `today`: the old worker, no snapshot, no service worker."""
+    from tools.bench import CHROMIUM_ARGS
+
+    context = browser.browser_type.launch_persistent_context(
+        profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    context.add_init_script(LONG_TASKS_JS)
+    if today:
+        body = baseline_worker()
+        context.add_init_script(TODAY_JS)
+        context.route("**/assets/worker.js", lambda route: route.fulfill(
+            body=body, headers={"content-type": "text/javascript"}))
+    return context
+
+
+def load(context, url: str) -> tuple[object, float]:  # type: ignore[no-untyped-def]
+    page = context.new_page()
+    page.goto(url)
+    wait_until(page, STATE, timeout=180_000, polling=50)
+    if page.evaluate("document.documentElement.dataset.fadersState") != "ready":
+        raise RuntimeError(f"{url} did not become ready")
+    return page, page.evaluate(READY_MS) / 1e3
+
+
+def worker_heap_mb(page) -> float:  # type: ignore[no-untyped-def]
+    return page.workers[0].evaluate(HEAP_JS) / 1e6
+
+
+def embeds(context, blog_url: str) -> float:  # type: ignore[no-untyped-def]
+    """Seconds from the host page's navigation until all its embedded lessons are ready."""
+    page = context.new_page()
+    page.goto(blog_url)
+    wait_until(page, f"window.readyAt.length >= {len(EMBEDS)}", timeout=240_000, polling=100)
+    ready = max(page.evaluate("window.readyAt")) / 1e3
+    page.close()
+    return ready
+
+
+def one_round(browser, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as profile:
+        return round_in(new_context(browser, profile, today), server, base_url, blog_url, today)
+
+
+def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    browser = context.browser
+    out: dict[str, float] = {}
+    server.bytes_sent = 0
+    before = resident_mb(renderer_pids(browser))
+    page, out["cold"] = load(context, base_url + COLD)
+    out["first_visit_mb"] = server.bytes_sent / 1e6
+    out["heap_cold_mb"] = worker_heap_mb(page)
+    out["pss_cold_mb"] = resident_mb(renderer_pids(browser)) - before
+    if not today:
+        wait_until(page, "!!window.fadersSnapshotMade", timeout=300_000, polling=250)
+        made = page.evaluate("window.fadersSnapshotMade")
+        if made["type"] != "made":
+            raise RuntimeError(f"no snapshot: {made}")
+        out["make_s"] = (made["startMs"] + made["takeMs"] + made["storeMs"]) / 1e3
+        out["take_store_s"] = (made["takeMs"] + made["storeMs"]) / 1e3
+        out["snapshot_mb"] = made["bytes"] / 1e6
+        wait_until(page, OFFLINE_READY, timeout=300_000, polling=250)
+        time.sleep(1)
+        out["longest_task_ms"] = page.evaluate(LONGEST_AFTER_READY)
+        out["extra_mb"] = server.bytes_sent / 1e6 - out["first_visit_mb"]
+    page.close()
+    time.sleep(2)  # the closed page's process goes
+    before = resident_mb(renderer_pids(browser))
+    page, out["warm"] = load(context, base_url + WARM)
+    out["heap_warm_mb"] = worker_heap_mb(page)
+    out["pss_warm_mb"] = resident_mb(renderer_pids(browser)) - before
+    page.close()
+    if not today:
+        context.set_offline(True)
+        page, out["offline"] = load(context, base_url + OFFLINE)
+        page.close()
+        context.set_offline(False)
+    out["embeds"] = embeds(context, blog_url)
+    context.close()
+    return out
+
+
+def measure(browser, server, base_url: str) -> dict[str, list[dict[str, float]]]:  # type: ignore[no-untyped-def]
+    with tempfile.TemporaryDirectory() as folder:
+        frames = "\n".join(f'<iframe src="{base_url}lessons/{slug}.html?embed=1" width="100%" height="700" '
+                           f'style="border:0"></iframe>' for slug in EMBEDS)
+        (Path(folder) / "index.html").write_text(HOST_PAGE.replace("{frames}", frames))
+        blog = start(Path(folder), policy=None)
+        blog_url = f"http://127.0.0.1:{blog.server_port}/"
+        runs: dict[str, list[dict[str, float]]] = {"snapshot": [], "today": []}
+        for index in range(ROUNDS):
+            for today in ([False, True] if index % 2 == 0 else [True, False]):
+                runs["today" if today else "snapshot"].append(
+                    one_round(browser, server, base_url, blog_url, today))
+        blog.shutdown()
+    return runs
+
+
+def print_table(runs: dict[str, list[dict[str, float]]], print_rows) -> None:  # type: ignore[no-untyped-def]
+    def median(path: str, key: str) -> float:
+        values = [run[key] for run in runs[path] if key in run]
+        return statistics.median(values) if values else float("nan")
+
+    def each(path: str, key: str) -> str:
+        return ", ".join(f"{run[key]:.2f}" for run in runs[path] if key in run)
+
+    rows = [
+        ("cold: function lesson, empty profile, to ready", "cold", "s", "≤ 3.5 s"),
+        ("warm: another lesson after one visit, to ready", "warm", "s", "≤ 1.0 s"),
+        ("warm, network off (service worker), to ready", "offline", "s", "≤ 1.5 s"),
+        ("three embeds on one host page, warm, all ready", "embeds", "s", "report"),
+        ("first visit: transferred until ready", "first_visit_mb", "MB", ""),
+        ("first visit: extra after ready (snapshot, offline copy)", "extra_mb", "MB", "0"),
+        ("worker heap (wasm memory) at ready, cold", "heap_cold_mb", "MB", ""),
+        ("worker heap (wasm memory) at ready, warm", "heap_warm_mb", "MB", "within 10% of cold"),
+        ("memory the page adds by ready (renderer PSS), cold", "pss_cold_mb", "MB", ""),
+        ("memory the page adds by ready (renderer PSS), warm", "pss_warm_mb", "MB", ""),
+        ("snapshot: start + take + store, after ready", "make_s", "s", "report"),
+        ("snapshot: take + store", "take_store_s", "s", "report"),
+        ("longest page task after ready, while it is made", "longest_task_ms", "ms", "≤ 50 ms"),
+        ("snapshot size", "snapshot_mb", "MB", ""),
+    ]
+    print(f"\nStarting a lesson, headless Chromium, median of {ROUNDS} rounds (each an empty profile); "
+          "today = the worker before snapshots")
+    width = max(len(r[0]) for r in rows)
+    print(f"  {'':<{width}}  {'snapshot':>9}  {'today':>9}")
+    for name, key, unit, target in rows:
+        new, old = median("snapshot", key), median("today", key)
+        old_text = "—" if math.isnan(old) else f"{old:.2f}"
+        goal = f"target {target}" if target else ""
+        print(f"  {name:<{width}}  {new:>9.2f}  {old_text:>9} {unit:<2}  {goal}")
+    print("  per round, snapshot / today:")
+    for key in ("cold", "warm", "offline", "embeds"):
+        print(f"    {key}: {each('snapshot', key)} / {each('today', key) or '—'}")
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tools.bench import CHROMIUM_ARGS, DIST, print_rows
+
+    server = start(DIST)
+    base_url = f"http://127.0.0.1:{server.server_port}/"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        runs = measure(browser, server, base_url)
+        browser.close()
+    server.shutdown()
+    print_table(runs, print_rows)
+    print(json.dumps(runs))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,37 @@
+// The files of a wheel (a zip), read in JS so that they can be written straight into Python's
+// file system: the site's wheels are STORED zips (their .pyc and .so need no inflating); the
+// faders wheel is deflated and goes through the browser's DecompressionStream. No zip64: the
+// wheels are small.
+const utf8 = new TextDecoder();
+
+async function inflate(raw) {
+  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// [{name, data}] for every file (not folder) of the zip in `buffer`, in the archive's order.
+export async function unzip(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  let end = bytes.length - 22;
+  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+  if (end < 0) throw new Error("not a zip file");
+  const count = view.getUint16(end + 10, true);
+  let p = view.getUint32(end + 16, true);
+  const files = [];
+  for (let i = 0; i < count; i++) {
+    const method = view.getUint16(p + 10, true);
+    const size = view.getUint32(p + 20, true);
+    const nameLength = view.getUint16(p + 28, true);
+    const local = view.getUint32(p + 42, true);
+    const name = utf8.decode(bytes.subarray(p + 46, p + 46 + nameLength));
+    p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    if (name.endsWith("/")) continue;
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = bytes.subarray(start, start + size);
+    if (method !== 0 && method !== 8) throw new Error(`${name}: zip method ${method}`);
+    files.push({ name, data: method === 0 ? raw : inflate(raw) });
+  }
+  for (const file of files) file.data = await file.data;
+  return files;
+}

@@ -1,0 +1,44 @@
+// The site's service worker: once a lesson has been opened, every page of this build of the site
+// opens without a network. It keeps one cache per build, filled whole when it installs (mostly
+// from the browser's HTTP cache, which the first lesson has just filled); a new build installs
+// beside it and takes over only when no page of the old one is open, then deletes the old cache,
+// so a page never mixes files of two builds. It asks this site only, and answers nothing else.
+const BUILD = "__BUILD__"; // written by tools/offline.py: a hash of every file below
+const FILES = __FILES__;
+const CACHE = `faders-site-${BUILD}`;
+const ROOT = new URL("./", self.location.href).href;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    for (const file of FILES) {
+      const url = ROOT + file;
+      if (await cache.match(url)) continue; // an install that was cut short resumes
+      const response = await fetch(url, { cache: "force-cache" });
+      if (!response.ok) throw new Error(`${file} answered ${response.status}`);
+      await cache.put(url, response);
+    }
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("faders-site-") && name !== CACHE) await caches.delete(name);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET" || !request.url.startsWith(ROOT)) return;
+  event.respondWith((async () => {
+    const url = new URL(request.url);
+    if (url.pathname.endsWith("/")) url.pathname += "index.html";
+    // A lesson's settings are in its query: the page is the same file.
+    const key = request.mode === "navigate" ? url.origin + url.pathname : url.href;
+    const cached = await (await caches.open(CACHE)).match(key);
+    return cached || fetch(request);
+  })());
+});
