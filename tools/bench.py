@@ -20,6 +20,7 @@ from tools.bench_lessons import bias_variance_speed, kinds_speed, knn_drag, lang
 from tools.bench_memory import long_run_memory, print_memory
 from tools.bench_start import measure as measure_start
 from tools.bench_start import print_table as print_start_table
+from tools.contexts import cold_context
 from tools.pyodide_page import run_python, start_pyodide
 from tools.server import start
 from tools.waiting import wait_until
@@ -43,7 +44,7 @@ def dist_size() -> tuple[int, int]:
 
 
 def cold_load(browser, server, url: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     server.bytes_sent = 0
     page.goto(url)
@@ -83,7 +84,7 @@ def core_throughput(browser, base_url: str) -> None:  # type: ignore[no-untyped-
     from faders.benchmarks import core_benchmarks
 
     native = core_benchmarks()
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     start_pyodide(page, base_url, ["numpy", "faders"])
     in_browser = run_python(page, "import json\nfrom faders.benchmarks import core_benchmarks\n"
@@ -102,7 +103,7 @@ def core_throughput(browser, base_url: str) -> None:  # type: ignore[no-untyped-
 def network_training(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]
     """Lesson `network` at its defaults (2-4-2-1, circle, 500 points, half for training, batch 10, tanh,
     learning rate 0.03): epochs a second with the maps redrawn, and the redraws a second achieved."""
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + "lessons/network.html?epochs=1500")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Route
 
+from tools.contexts import cold_context
 from tools.pyodide_page import run_python, start_pyodide
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +96,7 @@ def measure(browser: Browser, base_url: str, sizes: tuple[int, ...] = SIZES) -> 
     """GFLOP/s per size for numpy (Pyodide), our kernel and TensorFlow.js, and the adapter's name."""
     ensure_tfjs()
     files = {path.name: path.read_bytes() for path in TFJS_FILES}
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
 
     def serve_tfjs(route: Route) -> None:

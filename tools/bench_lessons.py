@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 
+from tools.contexts import cold_context
 from tools.pyodide_page import run_python, start_pyodide
 from tools.waiting import wait_until
 
@@ -34,7 +35,7 @@ KNN_STEPS = [*range(1, 21), *range(19, 0, -1)]
 
 def knn_drag(browser, base_url: str, print_rows: Callable[[list[tuple[str, str, str]]], None]) -> None:  # type: ignore[no-untyped-def]
     """Lesson `knn` at its defaults (moons, 200 points, a 50 × 50 map per model): one step of k."""
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + "lessons/knn.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
@@ -84,7 +85,7 @@ json.dumps(times)
 def bias_variance_speed(browser, base_url: str, print_rows: Callable) -> None:  # type: ignore[no-untyped-def]
     """Lesson `bias-variance` at its defaults (20 points, 100 resampled sets): a degree drag's update,
     page drawing included, and 200 fits resampled by faders.core in Pyodide."""
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + "lessons/bias-variance.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
@@ -95,7 +96,7 @@ def bias_variance_speed(browser, base_url: str, print_rows: Callable) -> None:  
     resample_page = page.evaluate("performance.now()") - began
     context.close()
 
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     start_pyodide(page, base_url, ["numpy", "faders"])
     resample_core = run_python(page, RESAMPLE_PYTHON)
@@ -127,7 +128,7 @@ def language_model_training(browser, base_url: str, print_rows: Callable) -> Non
 
     from faders.lessons.language_model import LanguageModelLesson
 
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + "lessons/language-model.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)
@@ -178,7 +179,7 @@ KINDS_EPSILONS = [["set", {"eps": eps}] for eps in (0.05, 0.1, 0.15, 0.2, 0.25, 
 def kinds_speed(browser, base_url: str, print_rows: Callable) -> None:  # type: ignore[no-untyped-def]
     """Lesson `kinds` at its defaults (200 points): a k-means step by its button, and ε moved on a
     bandit of 5,000 pulls (one run of the player; the ε = 0 and ε = 1 references keep)."""
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + "lessons/kinds.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)

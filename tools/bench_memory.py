@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from tools.contexts import cold_context
 from tools.waiting import wait_until
 
 LONG_RUN = "lessons/network.html?dataset=spiral&hidden=8,8,8"
@@ -69,7 +70,7 @@ def held_mb(context, page, pids: list[int]) -> float:  # type: ignore[no-untyped
 
 
 def long_run_memory(browser, base_url: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+    context = cold_context(browser)
     page = context.new_page()
     page.goto(base_url + LONG_RUN)
     wait_until(page, "document.documentElement.dataset.fadersState === 'ready'", timeout=120_000)

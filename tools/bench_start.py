@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from tools.bench_memory import renderer_pids, resident_mb
+from tools.contexts import COLD_START_JS
 from tools.server import start
 from tools.waiting import wait_until
 
@@ -26,7 +27,7 @@ BASELINE = "14b177433b3fb0b724f9f0af7b71deb5c14af5b0"  # the site's worker befor
 ROUNDS = 3
 COLD, WARM, OFFLINE = "lessons/function.html", "lessons/knn.html", "lessons/scale.html"
 EMBEDS = ["function", "logits", "bias-variance"]
-TODAY_JS = "try { localStorage.setItem('faders-start', 'cold'); } catch {}"
+TODAY_JS = COLD_START_JS
 STATE = "document.documentElement.dataset.fadersState !== 'loading'"
 READY_MS = "performance.getEntriesByName('faders-ready')[0]?.startTime ?? NaN"
 OFFLINE_READY = ("navigator.serviceWorker.ready.then(async (r) => !!r.active && "

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Locator, Page, Playwright, sync_playwright
 
 from faders.lessons import lesson_class
+from tools.contexts import COLD_START_JS
 from tools.server import StaticServer, start
 from tools.waiting import wait_until
 
@@ -65,8 +66,8 @@ def gpu_browser(playwright: Playwright) -> Iterator[Browser]:
 
 # Pages start cold in the tests, as on a first visit, unless a test asks for the reader's own
 # snapshot of the started runtime (tests/e2e/test_snapshot.py): every page load is then the same
-# work, and no snapshot is made in the background while a test measures something.
-COLD_START_JS = "try { localStorage.setItem('faders-start', 'cold'); } catch {}"
+# work, and no snapshot is made in the background while a test measures something
+# (tools.contexts.COLD_START_JS).
 
 
 class Guarded:
