@@ -474,8 +474,10 @@ async function fillOfflineCopy(site) {
     if (await cache.match(url)) continue;
     // The worker has fetched every file of pyodide/ on this visit.
     const fresh = fetched.has(url) || file.startsWith("pyodide/");
-    const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" });
-    if (response.ok) await cache.put(url, response);
+    // A file this page cannot fetch now is left to the service worker's install, which fetches
+    // whatever the cache still lacks (and fails whole, keeping the old build, if it cannot).
+    const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" }).catch(() => null);
+    if (response?.ok) await cache.put(url, response);
   }
 }
 
