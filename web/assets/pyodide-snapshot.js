@@ -72,26 +72,38 @@ function writeFiles(FS, files, sitePackages) {
 // the heap between the preloads. When restoring, `ready` (the snapshot's bytes read and checked)
 // is awaited too, and the wasm table must have the length it had when the snapshot was made.
 // Returns a promise that rejects if this fails (loadPyodide would otherwise wait forever).
-export function hookModule({ files, dynlibs, sitePackages, ready = null, tableLength = null, mainWasm = null }) {
+// `mark(name)` notes when each step ends (the bench's breakdown of a start).
+export function hookModule({ files, dynlibs, sitePackages, ready = null, tableLength = null, mainWasm = null, mark = () => {} }) {
   const create = globalThis._createPyodideModule;
   return new Promise((_, reject) => {
     globalThis._createPyodideModule = (settings) => {
       globalThis._createPyodideModule = create; // one start per hook
       if (mainWasm) {
         settings.instantiateWasm = (imports, done) => {
-          mainWasm.then(async (module) => done(await WebAssembly.instantiate(module, imports), module), reject);
+          mainWasm.then(async (module) => {
+            mark("main wasm compiled");
+            const instance = await WebAssembly.instantiate(module, imports);
+            mark("main wasm instantiated");
+            done(instance, module);
+          }).catch(reject);
           return {};
         };
       }
       settings.preRun.unshift((Module) => {
         Module.addRunDependency("faders-files");
         (async () => {
-          preloadDynlibs(Module, await dynlibs);
+          const libs = await dynlibs;
+          mark(".so awaited");
+          preloadDynlibs(Module, libs);
+          mark(".so preloaded");
           Module.fadersTableLength = Module.wasmTable.length;
           if (tableLength !== null && tableLength !== Module.wasmTable.length) {
             throw new Error(`wasm table of ${Module.wasmTable.length} entries, the snapshot's had ${tableLength}`);
           }
-          writeFiles(Module.FS, await files, sitePackages);
+          const list = await files;
+          mark("files awaited");
+          writeFiles(Module.FS, list, sitePackages);
+          mark("files written");
           await ready;
         })().then(() => Module.removeRunDependency("faders-files"), reject);
       });

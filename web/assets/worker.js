@@ -33,11 +33,18 @@ if not hasattr(pyodide.ffi, "jsnull"):
     pyodide.ffi.jsnull = object()
 from faders.browser import start
 `;
-// What a snapshot holds on top: every lesson's module, so that one snapshot serves every page.
+// What a snapshot holds on top: every lesson's module and its page's (the view, with Panel's and
+// Bokeh's modules it needs, and the accessibility layer every page gets), so that one snapshot
+// serves every page and a restored page imports nothing more to draw its lesson.
 const SNAPSHOT_CODE = PRELUDE + `
 from faders.lessons import LESSON_CLASSES, lesson_class
+import faders.lessons.kit.accessible
+# Imported on first use as a page is drawn: Panel's Markdown parser, numpy's masked arrays (Bokeh's
+# serialiser checks for them).
+import markdown_it, markdown_it.renderer, linkify_it, numpy.ma
+import mdit_py_plugins.anchors, mdit_py_plugins.deflist, mdit_py_plugins.footnote, mdit_py_plugins.tasklists
 for _slug in LESSON_CLASSES:
-    lesson_class(_slug)
+    lesson_class(_slug).view_module()
 del _slug
 `;
 
@@ -46,6 +53,7 @@ const timings = {};
 const mark = (name) => {
   timings[name] = Math.round(performance.now());
 };
+mark("worker started");
 
 let link = null; // the Python PageLink, once the lesson is built
 const early = []; // messages from the page that arrive before the link exists
@@ -226,6 +234,7 @@ async function startPython({ make = false, restore = null } = {}) {
     sitePackages: SITE_PACKAGES,
     tableLength: restore ? restore.meta.tableLength : null,
     mainWasm,
+    mark,
   });
   const options = {
     indexURL: PYODIDE_URL,
@@ -250,6 +259,7 @@ async function findOwnSnapshot(failedName, stage) {
     if (name === failedName) return { name, failed: true };
     const meta = await findSnapshot(name);
     if (!meta) return { name };
+    mark("snapshot found");
     askWheelsNow();
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
@@ -258,8 +268,8 @@ async function findOwnSnapshot(failedName, stage) {
         last = performance.now();
         stage("reading", { name, loaded, total });
       }
-    }, READ_TIMEOUT_MS);
-    mark("snapshot read");
+    }, READ_TIMEOUT_MS, mark);
+    mark("snapshot checked");
     return { name, restore: { bytes, meta } };
   } catch (error) {
     console.info(`Faders: starting without a snapshot (${describe(error)}).`);
@@ -274,6 +284,7 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
+  mark("script imported");
   const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage) : { name: null };
   const restored = Boolean(found.restore);
   let pyodide;
@@ -282,6 +293,7 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
     try {
       pyodide = await startPython({ restore: found.restore });
       snapshot.afterRestore(pyodide, found.restore.meta);
+      mark("after restore");
     } catch (error) {
       // Python may be half-restored: the page starts a fresh worker, cold.
       post("snapshot-failed", { name: found.name, reason: describe(error), restart: true });
@@ -304,7 +316,9 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   mark("rendered");
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
-  post("render", { payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings });
+  post("render", {
+    payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings, origin: performance.timeOrigin,
+  });
   // No snapshot for this version yet (and none failed): the page may have one made, once ready.
   if (found.name && !found.failed && !restored) {
     forgetOthers(found.name).catch(() => {});
