@@ -9,6 +9,7 @@ import statistics
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from tools.bench_start import COLD, OFFLINE, OFFLINE_READY, WARM, load, new_context
 from tools.server import start
@@ -55,19 +56,32 @@ def main() -> int:
     from tools.bench import CHROMIUM_ARGS, DIST
 
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    CHROMIUM_ARGS.extend(sys.argv[2:])  # extra Chromium flags, to test a guess about a step
-    server = start(DIST)
-    base_url = f"http://127.0.0.1:{server.server_port}/"
+    # Further arguments: built sites (folders) to time in the same run, rounds interleaved; dist/ by default.
+    sites = [Path(arg) for arg in sys.argv[2:]] or [DIST]
+    servers = [start(site) for site in sites]
     with open("/proc/loadavg") as f:
         load_before = f.read().split()[0]
+    runs: list[list[dict[str, dict[str, float]]]] = [[] for _ in sites]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        runs = [one_round(browser, base_url) for _ in range(rounds)]
+        for index in range(rounds):
+            order = list(range(len(sites)))
+            for which in order[index % len(order):] + order[:index % len(order)]:
+                runs[which].append(one_round(browser, f"http://127.0.0.1:{servers[which].server_port}/"))
         browser.close()
-    server.shutdown()
+    for server in servers:
+        server.shutdown()
     with open("/proc/loadavg") as f:
         load_after = f.read().split()[0]
-    print(f"steps of a start, ms from navigation, median of {rounds} (load {load_before} -> {load_after})")
+    for site, site_runs in zip(sites, runs, strict=True):
+        print_steps(site, site_runs, load_before, load_after)
+    return 0
+
+
+def print_steps(site: Path, runs: list[dict[str, dict[str, float]]], load_before: str,
+                load_after: str) -> None:
+    print(f"{site}: steps of a start, ms from navigation, median of {len(runs)} "
+          f"(load {load_before} -> {load_after})")
     for path in ("cold", "warm", "offline"):
         names = sorted({n for run in runs for n in run[path]},
                        key=lambda n: statistics.median(r[path][n] for r in runs if n in r[path]))
@@ -76,7 +90,6 @@ def main() -> int:
             values = [r[path][name] for r in runs if name in r[path]]
             each = ", ".join(f"{v:.0f}" for v in values)
             print(f"    {name:<28} {statistics.median(values):>7.0f}   ({each})")
-    return 0
 
 
 if __name__ == "__main__":

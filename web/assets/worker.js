@@ -153,6 +153,12 @@ function startDownloads() {
 
 async function downloadAll() {
   const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
+  // The lock holds the sha256 of every package file, and names the snapshot: asked for at once.
+  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
+  lockText = realFetch(lockUrl).then((response) => {
+    if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
+    return response.text();
+  });
   const listing = await realFetch(PYODIDE_URL + "files.json");
   if (!listing.ok) throw new Error(`Could not download files.json: it answered ${listing.status} ${listing.statusText}`);
   const files = await listing.json();
@@ -173,12 +179,7 @@ async function downloadAll() {
   });
   wasm.catch((error) => post("error", { message: `Could not download pyodide.asm.wasm: ${error.message}` }));
   prefetch(PYODIDE_URL + "python_stdlib.zip");
-  // The lock holds the sha256 of every package file. Pyodide reads the same copy.
-  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
-  lockText = realFetch(lockUrl).then((response) => {
-    if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
-    return response.text();
-  });
+  // Pyodide reads the same copy of the lock.
   prefetched.set(lockUrl, lockText.then((text) => {
     download.loaded += text.length;
     return { response: new Response(text, { headers: { "content-type": "application/json" } }) };
@@ -221,19 +222,34 @@ async function packageFiles() {
   return files;
 }
 
+// The package files and their compiled .so, asked for once: a restore asks as soon as it finds its
+// snapshot, so that they arrive while the snapshot is read.
+let packages = null;
+function preparePackages() {
+  if (packages) return packages;
+  const files = packageFiles();
+  const dynlibs = files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
+    mark(".so compiled");
+    return libs;
+  });
+  packages = { files, dynlibs };
+  // Whoever awaits them reports a failure; until then it is not an unhandled one.
+  files.catch(() => {});
+  dynlibs.catch(() => {});
+  return packages;
+}
+
 // Start Pyodide: cold, to make a snapshot (`make`), or from one (`restore`: {bytes, meta}).
 async function startPython({ make = false, restore = null } = {}) {
   await startDownloads();
-  const files = packageFiles();
+  const { files, dynlibs } = preparePackages();
   const failed = snapshot.hookModule({
     files,
-    dynlibs: files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
-      mark(".so compiled");
-      return libs;
-    }),
+    dynlibs,
     sitePackages: SITE_PACKAGES,
     tableLength: restore ? restore.meta.tableLength : null,
     mainWasm,
+    late: !make && !restore,
     mark,
   });
   const options = {
@@ -246,6 +262,7 @@ async function startPython({ make = false, restore = null } = {}) {
   };
   const pyodide = await Promise.race([loadPyodide(options), failed]);
   mark("Python started");
+  if (!make && !restore) await snapshot.installLate(pyodide, { files, dynlibs, sitePackages: SITE_PACKAGES, mark });
   reportDownload(true);
   return pyodide;
 }
@@ -256,11 +273,13 @@ async function findOwnSnapshot(failedName, stage) {
   let name = null;
   try {
     name = await snapshotName(await lockText, SNAPSHOT_CODE);
+    mark("snapshot named");
     if (name === failedName) return { name, failed: true };
     const meta = await findSnapshot(name);
     if (!meta) return { name };
     mark("snapshot found");
     askWheelsNow();
+    preparePackages();
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
@@ -292,7 +311,7 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
     stage("restoring");
     try {
       pyodide = await startPython({ restore: found.restore });
-      snapshot.afterRestore(pyodide, found.restore.meta);
+      snapshot.afterRestore(pyodide, found.restore.meta, found.restore.bytes);
       mark("after restore");
     } catch (error) {
       // Python may be half-restored: the page starts a fresh worker, cold.
