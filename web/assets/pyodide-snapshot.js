@@ -72,32 +72,66 @@ function writeFiles(FS, files, sitePackages) {
 // the heap between the preloads. When restoring, `ready` (the snapshot's bytes read and checked)
 // is awaited too, and the wasm table must have the length it had when the snapshot was made.
 // Returns a promise that rejects if this fails (loadPyodide would otherwise wait forever).
-export function hookModule({ files, dynlibs, sitePackages, ready = null, tableLength = null, mainWasm = null }) {
+// `mark(name)` notes when each step ends (the bench's breakdown of a start).
+export function hookModule({
+  files, dynlibs, sitePackages, ready = null, tableLength = null, mainWasm = null, late = false, mark = () => {},
+}) {
   const create = globalThis._createPyodideModule;
   return new Promise((_, reject) => {
     globalThis._createPyodideModule = (settings) => {
       globalThis._createPyodideModule = create; // one start per hook
       if (mainWasm) {
         settings.instantiateWasm = (imports, done) => {
-          mainWasm.then(async (module) => done(await WebAssembly.instantiate(module, imports), module), reject);
+          mainWasm.then(async (module) => {
+            mark("main wasm compiled");
+            const instance = await WebAssembly.instantiate(module, imports);
+            mark("main wasm instantiated");
+            done(instance, module);
+          }).catch(reject);
           return {};
         };
       }
+      // A cold page that makes no snapshot needs no fixed layout: Python starts at once, and the
+      // packages go in once they are here (installLate).
+      if (late) return create(settings);
       settings.preRun.unshift((Module) => {
         Module.addRunDependency("faders-files");
         (async () => {
-          preloadDynlibs(Module, await dynlibs);
+          const libs = await dynlibs;
+          mark(".so awaited");
+          preloadDynlibs(Module, libs);
+          mark(".so preloaded");
           Module.fadersTableLength = Module.wasmTable.length;
           if (tableLength !== null && tableLength !== Module.wasmTable.length) {
             throw new Error(`wasm table of ${Module.wasmTable.length} entries, the snapshot's had ${tableLength}`);
           }
-          writeFiles(Module.FS, await files, sitePackages);
+          const list = await files;
+          mark("files awaited");
+          writeFiles(Module.FS, list, sitePackages);
+          mark("files written");
           await ready;
         })().then(() => Module.removeRunDependency("faders-files"), reject);
       });
       return create(settings);
     };
   });
+}
+
+// On a cold page, after Python has started (hookModule's `late`) while the wheels downloaded: the
+// same preloads and files. Python's finder for site-packages may have listed the folder while it
+// was empty; it is dropped (one entry, not importlib.invalidate_caches()'s walk). Nothing calls
+// loadPackage on such a page, so pyodide.loadedPackages stays empty.
+export async function installLate(pyodide, { files, dynlibs, sitePackages, mark = () => {} }) {
+  const M = pyodide._module;
+  const libs = await dynlibs;
+  mark(".so awaited");
+  preloadDynlibs(M, libs);
+  mark(".so preloaded");
+  const list = await files;
+  mark("files awaited");
+  writeFiles(M.FS, list, sitePackages);
+  mark("files written");
+  pyodide.runPython(`import sys; sys.path_importer_cache.pop(${JSON.stringify(sitePackages.slice(0, -1))}, None)`);
 }
 
 // ---- making a snapshot ---------------------------------------------------------------------
@@ -138,11 +172,14 @@ export function restoreOptions(bytes) {
   return { _loadSnapshot: bytes, _snapshotDeserializer: deserializer };
 }
 
-// Right after loadPyodide() returns from a snapshot.
-export function afterRestore(pyodide, meta) {
+// Right after loadPyodide() returns from a snapshot (`bytes`: the buffer it was restored from).
+export function afterRestore(pyodide, meta, bytes) {
   const M = pyodide._module;
-  // Pyodide's config keeps the snapshot buffer alive (52 MB) otherwise.
+  // Pyodide's config keeps the snapshot buffer alive (63 MB) otherwise.
   pyodide._api.config._loadSnapshot = null;
+  // Its bytes are the heap now (restoreSnapshot copies them in): detaching the buffer frees them at
+  // once, where dropping the last reference waits for a full collection, often after ready.
+  bytes.buffer.transfer?.(0);
   for (const [handle, name] of Object.entries(meta.handles)) M.LDSO.loadedLibsByHandle[handle] = M.LDSO.loadedLibsByName[name];
   // The restore puts a fresh {} in slot 6, which Python then filled from the dist-info folders:
   // join it to pyodide.loadedPackages again, or loadPackage would reinstall everything.

@@ -29,7 +29,7 @@ export async function findSnapshot(name) {
 // The snapshot's bytes, read into one buffer of the stored size and checked against the sha256
 // stored beside them. `progress(loaded, total)` is told as they arrive; a read slower than
 // `timeoutMs` gives up (the page then starts as it would without a snapshot).
-export async function readSnapshot(name, meta, progress, timeoutMs) {
+export async function readSnapshot(name, meta, progress, timeoutMs, mark = () => {}) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`reading took over ${timeoutMs / 1000} s`)), timeoutMs);
@@ -50,6 +50,7 @@ export async function readSnapshot(name, meta, progress, timeoutMs) {
       progress(loaded, bytes.length);
     }
     if (loaded !== bytes.length) throw new Error(`the snapshot is ${loaded} bytes, not ${bytes.length}`);
+    mark("snapshot bytes read");
     if ((await sha256(bytes)) !== meta.sha256) throw new Error("the snapshot's bytes do not match their sha256");
     return bytes;
   })();

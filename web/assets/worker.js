@@ -33,11 +33,18 @@ if not hasattr(pyodide.ffi, "jsnull"):
     pyodide.ffi.jsnull = object()
 from faders.browser import start
 `;
-// What a snapshot holds on top: every lesson's module, so that one snapshot serves every page.
+// What a snapshot holds on top: every lesson's module and its page's (the view, with Panel's and
+// Bokeh's modules it needs, and the accessibility layer every page gets), so that one snapshot
+// serves every page and a restored page imports nothing more to draw its lesson.
 const SNAPSHOT_CODE = PRELUDE + `
 from faders.lessons import LESSON_CLASSES, lesson_class
+import faders.lessons.kit.accessible
+# Imported on first use as a page is drawn: Panel's Markdown parser, numpy's masked arrays (Bokeh's
+# serialiser checks for them).
+import markdown_it, markdown_it.renderer, linkify_it, numpy.ma
+import mdit_py_plugins.anchors, mdit_py_plugins.deflist, mdit_py_plugins.footnote, mdit_py_plugins.tasklists
 for _slug in LESSON_CLASSES:
-    lesson_class(_slug)
+    lesson_class(_slug).view_module()
 del _slug
 `;
 
@@ -46,6 +53,7 @@ const timings = {};
 const mark = (name) => {
   timings[name] = Math.round(performance.now());
 };
+mark("worker started");
 
 let link = null; // the Python PageLink, once the lesson is built
 const early = []; // messages from the page that arrive before the link exists
@@ -145,6 +153,12 @@ function startDownloads() {
 
 async function downloadAll() {
   const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
+  // The lock holds the sha256 of every package file, and names the snapshot: asked for at once.
+  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
+  lockText = realFetch(lockUrl).then((response) => {
+    if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
+    return response.text();
+  });
   const listing = await realFetch(PYODIDE_URL + "files.json");
   if (!listing.ok) throw new Error(`Could not download files.json: it answered ${listing.status} ${listing.statusText}`);
   const files = await listing.json();
@@ -165,12 +179,7 @@ async function downloadAll() {
   });
   wasm.catch((error) => post("error", { message: `Could not download pyodide.asm.wasm: ${error.message}` }));
   prefetch(PYODIDE_URL + "python_stdlib.zip");
-  // The lock holds the sha256 of every package file. Pyodide reads the same copy.
-  const lockUrl = PYODIDE_URL + "pyodide-lock.json";
-  lockText = realFetch(lockUrl).then((response) => {
-    if (!response.ok) throw new Error(`${lockUrl} answered ${response.status} ${response.statusText}`);
-    return response.text();
-  });
+  // Pyodide reads the same copy of the lock.
   prefetched.set(lockUrl, lockText.then((text) => {
     download.loaded += text.length;
     return { response: new Response(text, { headers: { "content-type": "application/json" } }) };
@@ -213,19 +222,35 @@ async function packageFiles() {
   return files;
 }
 
+// The package files and their compiled .so, asked for once: a restore asks as soon as it finds its
+// snapshot, so that they arrive while the snapshot is read.
+let packages = null;
+function preparePackages() {
+  if (packages) return packages;
+  const files = packageFiles();
+  const dynlibs = files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
+    mark(".so compiled");
+    return libs;
+  });
+  packages = { files, dynlibs };
+  // Whoever awaits them reports a failure; until then it is not an unhandled one.
+  files.catch(() => {});
+  dynlibs.catch(() => {});
+  return packages;
+}
+
 // Start Pyodide: cold, to make a snapshot (`make`), or from one (`restore`: {bytes, meta}).
 async function startPython({ make = false, restore = null } = {}) {
   await startDownloads();
-  const files = packageFiles();
+  const { files, dynlibs } = preparePackages();
   const failed = snapshot.hookModule({
     files,
-    dynlibs: files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
-      mark(".so compiled");
-      return libs;
-    }),
+    dynlibs,
     sitePackages: SITE_PACKAGES,
     tableLength: restore ? restore.meta.tableLength : null,
     mainWasm,
+    late: !make && !restore,
+    mark,
   });
   const options = {
     indexURL: PYODIDE_URL,
@@ -237,6 +262,7 @@ async function startPython({ make = false, restore = null } = {}) {
   };
   const pyodide = await Promise.race([loadPyodide(options), failed]);
   mark("Python started");
+  if (!make && !restore) await snapshot.installLate(pyodide, { files, dynlibs, sitePackages: SITE_PACKAGES, mark });
   reportDownload(true);
   return pyodide;
 }
@@ -247,10 +273,13 @@ async function findOwnSnapshot(failedName, stage) {
   let name = null;
   try {
     name = await snapshotName(await lockText, SNAPSHOT_CODE);
+    mark("snapshot named");
     if (name === failedName) return { name, failed: true };
     const meta = await findSnapshot(name);
     if (!meta) return { name };
+    mark("snapshot found");
     askWheelsNow();
+    preparePackages();
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
@@ -258,8 +287,8 @@ async function findOwnSnapshot(failedName, stage) {
         last = performance.now();
         stage("reading", { name, loaded, total });
       }
-    }, READ_TIMEOUT_MS);
-    mark("snapshot read");
+    }, READ_TIMEOUT_MS, mark);
+    mark("snapshot checked");
     return { name, restore: { bytes, meta } };
   } catch (error) {
     console.info(`Faders: starting without a snapshot (${describe(error)}).`);
@@ -274,6 +303,7 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
+  mark("script imported");
   const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage) : { name: null };
   const restored = Boolean(found.restore);
   let pyodide;
@@ -281,7 +311,8 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
     stage("restoring");
     try {
       pyodide = await startPython({ restore: found.restore });
-      snapshot.afterRestore(pyodide, found.restore.meta);
+      snapshot.afterRestore(pyodide, found.restore.meta, found.restore.bytes);
+      mark("after restore");
     } catch (error) {
       // Python may be half-restored: the page starts a fresh worker, cold.
       post("snapshot-failed", { name: found.name, reason: describe(error), restart: true });
@@ -304,7 +335,9 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   mark("rendered");
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
-  post("render", { payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings });
+  post("render", {
+    payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings, origin: performance.timeOrigin,
+  });
   // No snapshot for this version yet (and none failed): the page may have one made, once ready.
   if (found.name && !found.failed && !restored) {
     forgetOthers(found.name).catch(() => {});
