@@ -101,9 +101,9 @@ class Guarded:
         return page
 
 
-def guarding(browser: Browser) -> Iterator[Guarded]:
+def guarding(browser: Browser, snapshots: bool = False) -> Iterator[Guarded]:
     """A Guarded context for a test module; the module fails if it asked another host for anything."""
-    guard = Guarded(browser)
+    guard = Guarded(browser, snapshots=snapshots)
     yield guard
     guard.context.close()
     assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import DIST, Guarded, open_lesson
+from tests.e2e.conftest import DIST, Guarded, guarding, open_lesson
 from tools.server import start
 from tools.waiting import wait_until
 
@@ -33,10 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 @pytest.fixture(scope="module")
 def guard(browser: Browser) -> Iterator[Guarded]:
-    guard = Guarded(browser, snapshots=True)
-    yield guard
-    guard.context.close()
-    assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+    yield from guarding(browser, snapshots=True)
 
 
 def build_of(text: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from faders.lessons import LESSON_CLASSES
-from tests.e2e.conftest import Guarded, open_lesson
+from tests.e2e.conftest import Guarded, guarding, open_lesson
 from tools.waiting import wait_until
 
 MADE_TIMEOUT_MS = 180_000
@@ -127,10 +127,7 @@ CACHE_JS = """async ([action, extra]) => {
 
 @pytest.fixture(scope="module")
 def guard(gpu_browser: Browser) -> Iterator[Guarded]:
-    guard = Guarded(gpu_browser, snapshots=True)
-    yield guard
-    guard.context.close()
-    assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+    yield from guarding(gpu_browser, snapshots=True)
 
 
 def started(page: Page) -> str:
