@@ -27,8 +27,9 @@ AXE_RUN = """axe.run(document, {resultTypes: ["violations"]}).then((r) => r.viol
   .map((v) => `${v.impact} ${v.id}: ${v.nodes.length} × ${JSON.stringify(v.nodes[0].target)} ${v.help}`))"""
 
 # The element that really has focus, inside shadow roots: [tag, accessible name, text].
+DEEPEST = "while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;"
 DEEP_FOCUS = """() => { let a = document.activeElement;
-  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  """ + DEEPEST + """
   return a ? [a.tagName, a.getAttribute("aria-label") || "", (a.textContent || "").trim()] : null; }"""
 
 # Every chart (a Bokeh figure) as [role, name, description, tab stops inside it].
@@ -166,4 +167,12 @@ def test_a_lesson_is_accessible_and_walkable_by_keyboard(guarded: Guarded, base_
     for words in walk.heard:
         wait_until(page, "(words) => window.heard.some((said) => said.includes(words))", words,
                    timeout=15_000)
+
+    # Focus taken from the reader without a click goes back; a click where nothing takes focus is
+    # the reader's choice, and focus stays there.
+    page.evaluate(f"() => {{ let a = document.activeElement; {DEEPEST} a.blur(); }}")
+    assert_focus_kept(page, "after it was taken")
+    page.click("h1")
+    page.wait_for_timeout(400)  # four of the page's looks for a new home for focus
+    assert focused(page)[0] == "BODY"
 

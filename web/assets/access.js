@@ -137,9 +137,13 @@ export function refresh(views) {
 // ---- focus that would fall to <body> -------------------------------------------------------
 
 let lastHost = null; // the focused control's Bokeh view element, which outlives a redraw of the control
+let readerClicked = false; // a click since focus last moved: if focus is on <body> now, they put it there
 
+document.addEventListener("pointerdown", () => { readerClicked = true; }, true);
 document.addEventListener("focusin", (event) => {
-  if (event.target.id !== "faders-live") remember(event.composedPath()[0]); // parked focus is not a choice
+  if (event.target.id === "faders-live") return; // parked focus is not a choice
+  readerClicked = false;
+  remember(event.composedPath()[0]);
 });
 
 function deepActive() {
@@ -150,9 +154,14 @@ function deepActive() {
 
 const FOCUSABLE = "button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), .noUi-handle";
 
+// Disabled, gone, or not shown (a hidden widget's control cannot take focus).
+const unusable = (element) =>
+  element.disabled || element.closest?.("[disabled]") || !element.isConnected || !element.checkVisibility();
+
 function focusableIn(host) {
-  const found = host.shadowRoot?.querySelector(FOCUSABLE);
-  if (found && !found.closest("[disabled]")) return found;
+  for (const found of host.shadowRoot?.querySelectorAll(FOCUSABLE) ?? []) {
+    if (!unusable(found)) return found;
+  }
   for (const inner of host.shadowRoot?.querySelectorAll("*") ?? []) {
     if (inner.shadowRoot) {
       const deeper = focusableIn(inner);
@@ -183,7 +192,6 @@ function near(host) {
 // When nothing near is usable yet (a run disables every knob), focus waits on the lesson itself and
 // goes back beside the control it left as soon as one can be used again.
 let parked = false;
-const unusable = (element) => element.disabled || element.closest?.("[disabled]") || !element.isConnected;
 
 function remember(element) {
   lastFocused = element;
@@ -197,11 +205,15 @@ function rescueFocus() {
     parked = false;
     return remember(active); // focus is where it belongs: note where that is
   }
-  if (!parked && (!lastFocused || !unusable(lastFocused))) return; // the reader put it elsewhere
-  const target = near(lastHost);
-  if (target) {
+  if (!lastFocused) return; // nothing was focused yet: nothing to keep
+  if (active === live && !parked) return; // a link or the reader put focus on the lesson itself
+  if (active === document.body && readerClicked) return; // they clicked where nothing takes focus
+  // Focus was taken from the reader (its control disabled, hidden or redrawn): give it back.
+  const target = unusable(lastFocused) ? near(lastHost) : lastFocused;
+  target?.focus();
+  if (target && deepActive() === target) {
     parked = false;
-    return target.focus();
+    return;
   }
   if (!parked) {
     parked = true;
