@@ -3,7 +3,7 @@ first lesson is ready, restored by the next page, and sound once restored; every
 leaves the page starting as it would without one.
 
 This must pass before Pyodide or any wheel is upgraded: the snapshot relies on Pyodide's internals.
-One browser context (Cache Storage is per context), pages loaded in order: the first makes the
+One browser context (site storage is per context), pages loaded in order: the first makes the
 snapshot, the others restore it or meet a broken one.
 """
 
@@ -92,35 +92,42 @@ RUN_CHECKS_JS = """async (code) => {
   return pyodide.runPythonAsync(code);
 }"""
 
-CACHE_JS = """async ([action, extra]) => {
-  const cache = await caches.open("faders-snapshot");
-  const keys = (await cache.keys()).map((r) => r.url);
-  const meta = keys.find((u) => u.endsWith(".json"));
-  const body = meta && meta.slice(0, -5);
+STORE_JS = """async ([action, extra]) => {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle("faders-snapshot", { create: true });
+  const backup = await root.getDirectoryHandle("test-backup", { create: true });
+  const names = async (d) => { const found = []; for await (const n of d.keys()) found.push(n); return found.sort(); };
+  const read = async (d, n) => new Uint8Array(await (await (await d.getFileHandle(n)).getFile()).arrayBuffer());
+  const write = async (d, n, bytes) => {
+    const w = await (await d.getFileHandle(n, { create: true })).createWritable();
+    await w.write(bytes);
+    await w.close();
+  };
   const sha = async (bytes) => Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)),
     (b) => b.toString(16).padStart(2, "0")).join("");
-  if (action === "keys") return keys.map((u) => u.split("/").pop());
-  const backup = await caches.open("test-backup");
+  const keys = await names(dir);
+  const meta = keys.find((n) => n.endsWith(".json"));
+  const body = meta && meta.slice(0, -5);
+  if (action === "keys") return keys;
   if (action === "backup") {
-    for (const u of [meta, body]) await backup.put(u, await cache.match(u));
+    for (const n of [meta, body]) await write(backup, n, await read(dir, n));
     return keys.length;
   }
   if (action === "restore") {
-    for (const r of await cache.keys()) await cache.delete(r);
-    for (const r of await backup.keys()) {
-      const url = extra ? r.url.replace(/snapshot-[0-9a-f]+/, extra) : r.url;
-      await cache.put(url, await backup.match(r));
+    for (const n of keys) await dir.removeEntry(n);
+    for (const n of await names(backup)) {
+      await write(dir, extra ? n.replace(/snapshot-[0-9a-f]+/, extra) : n, await read(backup, n));
     }
-    return (await cache.keys()).length;
+    return (await names(dir)).length;
   }
   // Change one byte of the snapshot: at `extra` (its offset); the sha256 beside it is kept
   // (corrupt bytes) or updated to match (the bytes read well, and Python's restore meets them).
-  const bytes = new Uint8Array(await (await cache.match(body)).arrayBuffer());
+  const bytes = await read(dir, body);
   bytes[extra.at] ^= 0xff;
-  const info = await (await cache.match(meta)).json();
+  const info = JSON.parse(new TextDecoder().decode(await read(dir, meta)));
   if (extra.resign) info.sha256 = await sha(bytes);
-  await cache.put(body, new Response(bytes));
-  await cache.put(meta, Response.json(info));
+  await write(dir, body, bytes);
+  await write(dir, meta, new TextEncoder().encode(JSON.stringify(info)));
   return info.sha256;
 }"""
 
@@ -138,13 +145,13 @@ def failed_name(page: Page) -> str | None:
     return page.evaluate("localStorage.getItem('faders-snapshot-failed')")
 
 
-def cache(page: Page, action: str, extra: object = None) -> object:
-    return page.evaluate(CACHE_JS, [action, extra])
+def stored(page: Page, action: str, extra: object = None) -> object:
+    return page.evaluate(STORE_JS, [action, extra])
 
 
 def reset(page: Page, name: str | None = None) -> None:
     """Put the good snapshot back (under `name`: another version's) and forget earlier failures."""
-    cache(page, "restore", name)
+    stored(page, "restore", name)
     page.evaluate("localStorage.removeItem('faders-snapshot-failed')")
 
 
@@ -155,8 +162,8 @@ def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
     made = page.evaluate("window.fadersSnapshotMade")
     assert made["type"] == "made", made
     assert made["bytes"] > 30e6
-    assert cache(page, "keys") == [made["name"], made["name"] + ".json"]
-    assert cache(page, "backup") == 2
+    assert stored(page, "keys") == [made["name"], made["name"] + ".json"]
+    assert stored(page, "backup") == 2
     page.close()
 
 
@@ -188,8 +195,8 @@ def test_restored_python_builds_every_lesson_and_is_sound(guard: Guarded, base_u
 def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> None:
     page = guard.new_page()
     page.goto(base_url + "index.html")
-    name = cache(page, "keys")[0]
-    cache(page, "change", {"at": 16, "resign": True})  # Pyodide's build id in the header
+    name = stored(page, "keys")[0]
+    stored(page, "change", {"at": 16, "resign": True})  # Pyodide's build id in the header
     page.close()
     page = open_lesson(guard, base_url + "lessons/scale.html")
     assert started(page) == "cold"
@@ -202,7 +209,7 @@ def test_corrupt_bytes_start_cold(guard: Guarded, base_url: str) -> None:
     page = guard.new_page()
     page.goto(base_url + "index.html")
     reset(page)
-    cache(page, "change", {"at": 20_000_000, "resign": False})
+    stored(page, "change", {"at": 20_000_000, "resign": False})
     guard.console.clear()
     page.close()
     page = open_lesson(guard, base_url + "lessons/logits.html")
@@ -229,7 +236,7 @@ def test_a_stale_snapshot_is_deleted_and_a_failed_store_starts_nothing(guard: Gu
     lesson = open_lesson(guard, base_url + "lessons/knn.html")
     assert started(lesson) == "cold"
     wait_until(lesson, "!!window.fadersSnapshotMade", timeout=MADE_TIMEOUT_MS, polling=250)
-    assert cache(lesson, "keys") == []  # the other version's snapshot is gone, no new one stored
+    assert stored(lesson, "keys") == []  # the other version's snapshot is gone, no new one stored
     made = lesson.evaluate("window.fadersSnapshotMade")
     assert made["type"] == "make-failed", made
     assert failed_name(lesson) == made["name"]

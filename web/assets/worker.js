@@ -3,9 +3,9 @@
 // the page and faders.browser.PageLink.
 //
 // Three ways to start (see README, "Starting"): cold; from the reader's own snapshot of a started
-// runtime, kept in Cache Storage ("restore"); and, in a second worker the page starts once the
-// lesson is ready, making that snapshot ("make"). The Pyodide internals all three rely on are in
-// pyodide-snapshot.js.
+// runtime, kept in the origin's private file system ("restore"); and, in a second worker the page
+// starts once the lesson is ready, making that snapshot ("make"). The Pyodide internals all three
+// rely on are in pyodide-snapshot.js.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import * as snapshot from "./pyodide-snapshot.js";
 import { findSnapshot, forgetOthers, forgetSnapshot, readSnapshot, snapshotName, storeSnapshot } from "./snapshot-store.js";
