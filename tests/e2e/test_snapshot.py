@@ -110,7 +110,7 @@ STORE_JS = """async ([action, extra]) => {
   const body = meta && meta.slice(0, -5);
   if (action === "keys") return keys;
   if (action === "backup") {
-    for (const n of [meta, body]) await write(backup, n, await read(dir, n));
+    for (const n of keys) await write(backup, n, await read(dir, n));
     return keys.length;
   }
   if (action === "restore") {
@@ -120,13 +120,15 @@ STORE_JS = """async ([action, extra]) => {
     }
     return (await names(dir)).length;
   }
-  // Change one byte of the snapshot: at `extra` (its offset); the sha256 beside it is kept
-  // (corrupt bytes) or updated to match (the bytes read well, and Python's restore meets them).
-  const bytes = await read(dir, body);
+  // Change one byte of the heap (or of the wheels stored beside it): at `extra.at`; the sha256 in
+  // the metadata is kept (corrupt bytes) or updated to match (the bytes read well, and Python's
+  // restore meets them).
+  const file = extra.wheels ? `${body}.wheels` : body;
+  const bytes = await read(dir, file);
   bytes[extra.at] ^= 0xff;
   const info = JSON.parse(new TextDecoder().decode(await read(dir, meta)));
-  if (extra.resign) info.sha256 = await sha(bytes);
-  await write(dir, body, bytes);
+  if (extra.resign) info[extra.wheels ? "wheelsSha256" : "sha256"] = await sha(bytes);
+  await write(dir, file, bytes);
   await write(dir, meta, new TextEncoder().encode(JSON.stringify(info)));
   return info.sha256;
 }"""
@@ -162,8 +164,8 @@ def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
     made = page.evaluate("window.fadersSnapshotMade")
     assert made["type"] == "made", made
     assert made["bytes"] > 30e6
-    assert stored(page, "keys") == [made["name"], made["name"] + ".json"]
-    assert stored(page, "backup") == 2
+    assert stored(page, "keys") == [made["name"], made["name"] + ".json", made["name"] + ".wheels"]
+    assert stored(page, "backup") == 3
     page.close()
 
 
@@ -205,6 +207,20 @@ def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> Non
     page.close()
 
 
+def test_corrupt_wheels_start_cold(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page)
+    name = stored(page, "keys")[0]
+    stored(page, "change", {"at": 1_000_000, "resign": False, "wheels": True})
+    guard.console.clear()
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/function.html")
+    assert started(page) == "cold"
+    assert any(f"{name}.wheels does not match its sha256" in line for line in guard.console)
+    page.close()
+
+
 def test_corrupt_bytes_start_cold(guard: Guarded, base_url: str) -> None:
     page = guard.new_page()
     page.goto(base_url + "index.html")
@@ -214,7 +230,7 @@ def test_corrupt_bytes_start_cold(guard: Guarded, base_url: str) -> None:
     page.close()
     page = open_lesson(guard, base_url + "lessons/logits.html")
     assert started(page) == "cold"
-    assert any("do not match their sha256" in line for line in guard.console)
+    assert any("does not match its sha256" in line for line in guard.console)
     # Not tried again, nor made again: the failure is remembered.
     name = failed_name(page)
     page.close()

@@ -82,6 +82,7 @@ const STAGES = {
 };
 let downloaded = { loaded: 0, total: 0 };
 let stageName = "download";
+let restoring = false; // Python comes from this browser's storage: nothing is downloaded
 
 // Silence from the worker for this long while loading means something hangs (a request that
 // never completes, a stuck import): say so rather than leave the bar waiting forever.
@@ -99,6 +100,8 @@ function showProgress(message) {
   lastSignOfLife = performance.now();
   if (message.stage === "download") downloaded = message;
   else stageName = message.stage;
+  if (stageName === "reading") restoring = true;
+  if (stageName === "packages") restoring = false; // the saved copy failed: a cold start
   if (stageName === "reading" && message.total) {
     // The saved runtime, read from this browser's storage (nothing is downloaded meanwhile).
     $("faders-progress").value = Math.round((message.loaded / message.total) * 100);
@@ -106,8 +109,9 @@ function showProgress(message) {
     $("faders-bytes").textContent = `${MB(message.loaded)} of ${MB(message.total)} MB`;
     return;
   }
-  if (stageName === "reading" || stageName === "restoring") {
+  if (restoring) {
     $("faders-stage").textContent = STAGES[stageName] + "…";
+    $("faders-bytes").textContent = "";
     return;
   }
   const fraction = downloaded.total ? Math.min(1, downloaded.loaded / downloaded.total) : 0;

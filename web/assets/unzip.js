@@ -9,10 +9,10 @@ async function inflate(raw) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-// [{name, data}] for every file (not folder) of the zip in `buffer`, in the archive's order.
-export async function unzip(buffer) {
-  const bytes = new Uint8Array(buffer);
-  const view = new DataView(buffer);
+// [{name, data}] for every file (not folder) of the zip in `bytes` (a Uint8Array), in the archive's
+// order; each file's data is a view into `bytes` where it is stored uncompressed.
+export async function unzip(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = bytes.length - 22;
   while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
   if (end < 0) throw new Error("not a zip file");

@@ -8,7 +8,9 @@
 // rely on are in pyodide-snapshot.js.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import * as snapshot from "./pyodide-snapshot.js";
-import { findSnapshot, forgetOthers, forgetSnapshot, readSnapshot, snapshotName, storeSnapshot } from "./snapshot-store.js";
+import {
+  findSnapshot, forgetOthers, forgetSnapshot, readSnapshot, readWheels, snapshotName, storeSnapshot,
+} from "./snapshot-store.js";
 import { unzip } from "./unzip.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
@@ -137,13 +139,9 @@ self.fetch = async (input, init) => {
 
 let lockText = null; // the lock file's text, once startDownloads() has asked for it
 let wheelsAsked = null; // resolves once every wheel's download has started
+let askWheels = null; // starts those downloads, once startDownloads() has run
 let downloads = null;
 let mainWasm = null;
-// Resolved when a snapshot is found: its files are wanted at once, not after the wasm.
-let askWheelsNow = () => {};
-const wheelsNow = new Promise((resolve) => {
-  askWheelsNow = resolve;
-});
 
 // Every file the start needs, asked for once (and Pyodide's script imported beside them).
 function startDownloads() {
@@ -186,15 +184,17 @@ async function downloadAll() {
   }));
   lockText.catch((error) => post("error", { message: `Could not download the lock file: ${error.message}` }));
   // Python cannot start before the wasm is here, so it comes first; the packages follow, and
-  // arrive while Python starts. (A failed download has already said so: nothing more to report.)
-  // A restore needs them as soon as the snapshot is read: they are asked for then.
-  wheelsAsked = Promise.all([Promise.race([wasm, wheelsNow]), lockText]).then(([, text]) => {
-    const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
-    for (const file of files) {
-      if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
-    }
-  });
-  wheelsAsked.catch(() => {});
+  // arrive while Python starts. A restore reads them from beside its snapshot and never asks.
+  // (A failed download has already said so: nothing more to report.)
+  askWheels = () => {
+    wheelsAsked ??= Promise.all([wasm, lockText]).then(([, text]) => {
+      const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
+      for (const file of files) {
+        if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
+      }
+    });
+    return wheelsAsked;
+  };
   await script;
 }
 
@@ -211,28 +211,38 @@ async function startGpu() {
 }
 
 // Every file of every wheel in the lock (sorted by file name: the .so files then always come in the
-// same order), fetched through the prefetches above and unpacked.
-async function packageFiles() {
+// same order), fetched through the prefetches above, or read beside a snapshot (`stored`: a promise
+// of [{file, data}]), and unpacked. The wheels are kept as they came, for a snapshot made here.
+let wheelZips = null;
+async function packageFiles(stored) {
   const wheels = Object.values(JSON.parse(await lockText).packages).map((p) => p.file_name).sort();
-  await wheelsAsked;
-  const zips = await Promise.all(wheels.map((w) => self.fetch(PYODIDE_URL + w).then((r) => r.arrayBuffer())));
-  mark("wheels fetched");
-  const files = (await Promise.all(zips.map(unzip))).flat();
+  if (stored) {
+    wheelZips = await stored;
+    const names = wheelZips.map((wheel) => wheel.file).join(" ");
+    if (names !== wheels.join(" ")) throw new Error(`the snapshot's wheels are ${names}, not the lock's`);
+  } else {
+    await askWheels();
+    const zips = await Promise.all(wheels.map((w) => self.fetch(PYODIDE_URL + w).then((r) => r.arrayBuffer())));
+    wheelZips = wheels.map((file, i) => ({ file, data: new Uint8Array(zips[i]) }));
+    mark("wheels fetched");
+  }
+  const files = (await Promise.all(wheelZips.map((wheel) => unzip(wheel.data)))).flat();
   mark("wheels unpacked");
   return files;
 }
 
 // The package files and their compiled .so, asked for once: a restore asks as soon as it finds its
-// snapshot, so that they arrive while the snapshot is read.
+// snapshot (and hands over the wheels stored with it), so that they are ready when the heap is read.
+// `forget()`: a restore that failed hands over to a cold start, which fetches the wheels afresh.
 let packages = null;
-function preparePackages() {
+function preparePackages(stored = null) {
   if (packages) return packages;
-  const files = packageFiles();
+  const files = packageFiles(stored);
   const dynlibs = files.then((list) => snapshot.compileDynlibs(list, SITE_PACKAGES)).then((libs) => {
     mark(".so compiled");
     return libs;
   });
-  packages = { files, dynlibs };
+  packages = { files, dynlibs, forget: () => { packages = null; } };
   // Whoever awaits them reports a failure; until then it is not an unhandled one.
   files.catch(() => {});
   dynlibs.catch(() => {});
@@ -278,8 +288,7 @@ async function findOwnSnapshot(failedName, stage) {
     const meta = await findSnapshot(name);
     if (!meta) return { name };
     mark("snapshot found");
-    askWheelsNow();
-    preparePackages();
+    const { files } = preparePackages(readWheels(name, meta, mark));
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
@@ -289,8 +298,10 @@ async function findOwnSnapshot(failedName, stage) {
       }
     }, READ_TIMEOUT_MS, mark);
     mark("snapshot checked");
+    await files; // the wheels beside it are read and whole too
     return { name, restore: { bytes, meta } };
   } catch (error) {
+    packages?.forget();
     console.info(`Faders: starting without a snapshot (${describe(error)}).`);
     if (name) post("snapshot-failed", { name, reason: describe(error) });
     return { name, failed: true };
@@ -359,7 +370,7 @@ async function make() {
     const ready = performance.now();
     const { bytes, meta } = snapshot.takeSnapshot(pyodide);
     const taken = performance.now();
-    const stored = await storeSnapshot(name, bytes, meta);
+    const stored = await storeSnapshot(name, bytes, meta, wheelZips);
     post("made", {
       name, bytes: stored.bytes, startMs: ready - began, takeMs: taken - ready, storeMs: performance.now() - taken,
     });
