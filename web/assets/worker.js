@@ -150,6 +150,12 @@ function startDownloads() {
 }
 
 async function downloadAll() {
+  // Python's main wasm is compiled from the fetched response itself: V8 then keeps the compiled
+  // code beside the HTTP cache's copy and reuses it on later pages (a copy made from the bytes
+  // would be compiled afresh every time). Asked for first: every start waits for it. Its bytes are
+  // counted once compiled; a failure is reported below.
+  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL, { cache: reuse }));
+  mainWasm.catch(() => {});
   const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
   // The lock holds the sha256 of every package file, and names the snapshot: asked for at once.
   const lockUrl = PYODIDE_URL + "pyodide-lock.json";
@@ -166,11 +172,7 @@ async function downloadAll() {
     download.wire += file.compressed ?? file.bytes;
   }
   reportDownload(true);
-  // Python's main wasm is compiled here, from the fetched response itself: V8 then keeps the
-  // compiled code beside the HTTP cache's copy and reuses it on later pages (a copy made from the
-  // bytes would be compiled afresh every time). Its bytes are counted once compiled.
   const wasmBytes = files.find((file) => file.url === "pyodide.asm.wasm")?.bytes ?? 0;
-  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL, { cache: reuse }));
   const wasm = mainWasm.then(() => {
     download.loaded += wasmBytes;
     reportDownload(true);
@@ -288,7 +290,8 @@ async function findOwnSnapshot(failedName, stage) {
     const meta = await findSnapshot(name);
     if (!meta) return { name };
     mark("snapshot found");
-    const { files } = preparePackages(readWheels(name, meta, mark));
+    // The wheels first (22 MB): numpy's .so then compile on other threads while the heap is read.
+    await preparePackages(readWheels(name, meta, mark)).files;
     stage("reading", { name, loaded: 0, total: meta.bytes });
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
@@ -298,7 +301,6 @@ async function findOwnSnapshot(failedName, stage) {
       }
     }, READ_TIMEOUT_MS, mark);
     mark("snapshot checked");
-    await files; // the wheels beside it are read and whole too
     return { name, restore: { bytes, meta } };
   } catch (error) {
     packages?.forget();
