@@ -325,7 +325,7 @@ function onWorkerMessage({ data: message }) {
       performance.mark("faders-document");
       root.dataset.fadersStart = message.path;
       // The worker's clock starts with the worker: its steps on the page's clock, for the bench.
-      window.fadersStartTimings = Object.fromEntries(Object.entries(message.timings).map(
+      window.fadersStartTimings = Object.fromEntries(Object.entries(message.timings ?? {}).map(
         ([step, ms]) => [step, ms + message.origin - performance.timeOrigin]));
       showProgress({ stage: "render" });
       return draw(message.payload).catch((error) => fail(`Drawing failed: ${error.message}`));
