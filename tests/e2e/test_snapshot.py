@@ -96,8 +96,13 @@ STORE_JS = """async ([action, extra]) => {
   const root = await navigator.storage.getDirectory();
   const dir = await root.getDirectoryHandle("faders-snapshot", { create: true });
   const backup = await root.getDirectoryHandle("test-backup", { create: true });
-  const names = async (d) => { const found = []; for await (const n of d.keys()) found.push(n); return found.sort(); };
-  const read = async (d, n) => new Uint8Array(await (await (await d.getFileHandle(n)).getFile()).arrayBuffer());
+  const names = async (d) => {
+    const found = [];
+    for await (const n of d.keys()) found.push(n);
+    return found.sort();
+  };
+  const read = async (d, n) => new Uint8Array(await (await (await d.getFileHandle(n)).getFile())
+    .arrayBuffer());
   const write = async (d, n, bytes) => {
     const w = await (await d.getFileHandle(n, { create: true })).createWritable();
     await w.write(bytes);

@@ -1,0 +1,43 @@
+"""The site's static server (tools/server.py) revalidates as a static host does: an unchanged file
+costs no body the second time, a changed one is sent again."""
+
+from __future__ import annotations
+
+import http.client
+import os
+from pathlib import Path
+
+from tools.server import start
+
+
+def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    answer = response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    connection.close()
+    return answer
+
+
+def test_a_compressed_file_is_revalidated_without_its_body(tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("let a = 1;\n")
+    packed = tmp_path / "a.js.br"
+    packed.write_bytes(b"compressed-1")
+    server = start(tmp_path)
+    try:
+        port = server.server_port
+        status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br"})
+        assert (status, headers["content-encoding"], body) == (200, "br", b"compressed-1")
+        etag = headers["etag"]
+        sent = server.bytes_sent
+
+        status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br", "If-None-Match": etag})
+        assert (status, body, headers["etag"]) == (304, b"", etag)
+        assert server.bytes_sent == sent
+
+        packed.write_bytes(b"compressed-22")
+        os.utime(packed, ns=(1, 2_000_000_000))  # another modification time, whatever the clock
+        status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br", "If-None-Match": etag})
+        assert (status, body) == (200, b"compressed-22") and headers["etag"] != etag
+    finally:
+        server.shutdown()
