@@ -28,14 +28,20 @@ def test_a_compressed_file_is_revalidated_without_its_body(tmp_path: Path) -> No
         port = server.server_port
         status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br"})
         assert (status, headers["content-encoding"], body) == (200, "br", b"compressed-1")
-        etag = headers["etag"]
+        etag, first = headers["etag"], headers
 
         status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br", "If-None-Match": etag})
         assert (status, body, headers["etag"]) == (304, b"", etag)
+        dated = {"Accept-Encoding": "br", "If-Modified-Since": first["last-modified"]}
+        status, headers, body = get(port, "/a.js", dated)
+        assert (status, body) == (304, b"")
 
         packed.write_bytes(b"compressed-22")
-        os.utime(packed, ns=(1, 2_000_000_000))  # another modification time, whatever the clock
+        later = int(packed.stat().st_mtime) + 5
+        os.utime(packed, (later, later))  # modified later than the copy the browser holds
         status, headers, body = get(port, "/a.js", {"Accept-Encoding": "br", "If-None-Match": etag})
         assert (status, body) == (200, b"compressed-22") and headers["etag"] != etag
+        status, headers, body = get(port, "/a.js", dated)
+        assert (status, body) == (200, b"compressed-22")
     finally:
         server.shutdown()

@@ -4,6 +4,7 @@ ETag, or the modification date, answered with 304 Not Modified while the file is
 
 from __future__ import annotations
 
+import email.utils
 import http.server
 import threading
 from functools import partial
@@ -35,9 +36,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def _send_file(self, path: Path, content_type: str, encoding: str):
         stat = path.stat()
-        # A validator, as static hosts send: revalidating an unchanged file costs no body.
+        # Validators, as static hosts send: revalidating an unchanged file costs no body.
         etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
-        if etag in self.headers.get("If-None-Match", ""):
+        if etag in self.headers.get("If-None-Match", "") or self._unmodified_since(int(stat.st_mtime)):
             self.send_response(304)
             self.send_header("ETag", etag)
             self.send_header("Vary", "Accept-Encoding")
@@ -49,9 +50,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(stat.st_size))
         self.send_header("ETag", etag)
+        self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
         self.send_header("Vary", "Accept-Encoding")
         self.end_headers()
         return handle
+
+    def _unmodified_since(self, mtime: int) -> bool:
+        """The browser's copy, dated by our Last-Modified, is still this file (Chromium revalidates a
+        module script by date only)."""
+        since = self.headers.get("If-Modified-Since")
+        if not since or "If-None-Match" in self.headers:
+            return False
+        try:
+            return email.utils.parsedate_to_datetime(since).timestamp() >= mtime
+        except (TypeError, ValueError):
+            return False
 
     def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
         before = source.tell()
