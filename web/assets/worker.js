@@ -138,8 +138,7 @@ self.fetch = async (input, init) => {
 };
 
 let lockText = null; // the lock file's text, once startDownloads() has asked for it
-let wheelsAsked = null; // resolves once every wheel's download has started
-let askWheels = null; // starts those downloads, once startDownloads() has run
+let askWheels = null; // starts every wheel's download (once), once startDownloads() has run
 let downloads = null;
 let mainWasm = null;
 
@@ -188,6 +187,7 @@ async function downloadAll() {
   // Python cannot start before the wasm is here, so it comes first; the packages follow, and
   // arrive while Python starts. A restore reads them from beside its snapshot and never asks.
   // (A failed download has already said so: nothing more to report.)
+  let wheelsAsked = null;
   askWheels = () => {
     wheelsAsked ??= Promise.all([wasm, lockText]).then(([, text]) => {
       const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
