@@ -11,7 +11,9 @@ from faders.core import datasets
 from faders.core.knn import (
     knn_predict,
     majority_vote,
+    QUERY_BLOCK,
     nearest_neighbours,
+    neighbour_order,
     numbers_kept_by_knn,
     numbers_kept_by_linear_model,
     squared_distances,
@@ -49,6 +51,16 @@ def test_neighbours_are_listed_nearest_first_ties_by_lower_index() -> None:
     assert nearest_neighbours(train_x, np.array([1.5]), 2).tolist() == [[1, 2]]  # both 0.5 away
     assert nearest_neighbours(train_x, np.array([1.5]), 4).tolist() == [[1, 2, 0, 3]]
     assert nearest_neighbours(train_x, np.array([0.1, 2.9]), 1).tolist() == [[0], [3]]
+
+
+@pytest.mark.parametrize(("points", "index_type"), [(256, np.uint8), (300, np.uint16)])
+def test_neighbour_order_in_blocks_and_small_integers_matches_one_sort(points: int, index_type: type) -> None:
+    rng = np.random.default_rng(4)
+    train_x = rng.integers(0, 5, size=(points, 2)).astype(float)  # many ties: the order of equals shows
+    query_x = rng.uniform(-1, 6, size=(QUERY_BLOCK * 2 + 3, 2))  # blocks, and a short last one
+    order = neighbour_order(train_x, query_x)
+    assert order.dtype == index_type
+    assert np.array_equal(order, np.argsort(squared_distances(query_x, train_x), axis=1, kind="stable"))
 
 
 def test_k_equal_one_memorises_the_training_points() -> None:
