@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from faders.core import datasets
 from faders.core.knn import (
+    QUERY_BLOCK,
     knn_predict,
     majority_vote,
-    QUERY_BLOCK,
     nearest_neighbours,
     neighbour_order,
     numbers_kept_by_knn,
