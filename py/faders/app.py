@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import panel as pn
 
+from faders.bokeh_defaults import remember_plain_defaults
 from faders.lessons import LESSON_CLASSES, lesson_class
 from faders.lessons.kit.safe_text import escape, quote
 
@@ -33,5 +34,6 @@ def lesson_page(arguments: dict[str, str]) -> pn.viewable.Viewable:
 
 
 if __name__.startswith("bokeh_app"):
+    remember_plain_defaults()
     pn.extension()
     serve_lesson().servable(title="Faders")
