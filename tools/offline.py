@@ -11,12 +11,25 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parent.parent / "web" / "offline" / "sw.js"
 SKIPPED = {".br", ".gz"}  # the server picks these for a request; the cache holds what fetch returns
 OWN = ("sw.js", "offline.json")
+# Link-preview pictures (og:image): other sites fetch them to show a shared link; no page of ours
+# shows them, so a reader's offline copy goes without them (0.55 MB).
+NOT_OFFLINE = ("cards/",)
+
+
+def offline_files(dist: Path) -> list[str]:
+    """The files of the built site that a reader's offline copy holds, as paths from its root."""
+    files = []
+    for path in dist.rglob("*"):
+        name = path.relative_to(dist).as_posix()
+        if (path.is_file() and path.suffix not in SKIPPED and path.name not in OWN
+                and not name.startswith(NOT_OFFLINE)):
+            files.append(name)
+    return sorted(files)
 
 
 def write_service_worker(dist: Path) -> str:
     """Write dist/sw.js for the files now in `dist`; return the build id."""
-    files = sorted(path.relative_to(dist).as_posix() for path in dist.rglob("*")
-                   if path.is_file() and path.suffix not in SKIPPED and path.name not in OWN)
+    files = offline_files(dist)
     digest = hashlib.sha256()
     for name in files:
         digest.update(name.encode() + b"\0" + hashlib.sha256((dist / name).read_bytes()).digest())
