@@ -33,7 +33,7 @@ print(json.dumps({"remembering": PropertyDescriptor.instance_default.__module__ 
 
 
 def render_all(defaults: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "py"), str(ROOT)])}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "py")}
     slugs = [slug for slug in LESSON_CLASSES if slug not in TIMED]
     done = subprocess.run([sys.executable, "-c", RENDER, defaults, *slugs], env=env, cwd=ROOT,
                           capture_output=True, text=True, check=True)
