@@ -89,3 +89,14 @@ def test_updates_repeat_with_a_seed_and_lower_the_loss() -> None:
 
     (loss_a, weights_a), (loss_b, weights_b) = run(), run()
     assert loss_a == loss_b and np.array_equal(weights_a, weights_b)
+
+
+def test_the_windows_equal_those_of_each_name_read_alone() -> None:
+    names = ["", "a", "emma", "olivia", "zoe"]
+    for context in (1, 2, 3, 8):
+        padding = VOCABULARY.characters[VOCABULARY.padding_id] * context
+        alone = [context_windows(VOCABULARY.encode(padding + name + " "), context) for name in names]
+        windows, following = name_windows(names, VOCABULARY, context)
+        assert np.array_equal(windows, np.concatenate([w for w, _ in alone]))
+        assert np.array_equal(following, np.concatenate([f for _, f in alone]))
+        assert windows.shape == (sum(len(name) + 1 for name in names), context)

@@ -302,10 +302,15 @@ def name_windows(names: Sequence[str], vocabulary: Vocabulary, context: int) -> 
     its own: padded on the left with `context` spaces, ended by one. Each name of L letters gives
     L + 1 windows (its letters and its end), so with context 1 they are the pairs of names_text."""
     context = check_context(context)
-    ids = [np.concatenate([np.full(context, vocabulary.padding_id), vocabulary.encode(name + BOUNDARY)])
-           for name in names]
-    pairs = [context_windows(one, context) for one in ids]
-    return np.concatenate([w for w, _ in pairs]), np.concatenate([f for _, f in pairs])
+    padding = vocabulary.characters[vocabulary.padding_id] * context
+    # All the padded names in one text, encoded at once; a window may not start so late in one
+    # name's stretch that it reaches into the next.
+    ids = vocabulary.encode("".join(padding + name + BOUNDARY for name in names))
+    stretch = np.array([context + len(name) + 1 for name in names], dtype=np.intp)
+    stretch_start = np.repeat(np.cumsum(stretch) - stretch, stretch)
+    offset = np.arange(len(ids)) - stretch_start
+    starts = np.flatnonzero(offset < np.repeat(stretch - context, stretch))
+    return sliding_window_view(ids, context)[starts], ids[starts + context]
 
 
 # --- Using a model: next-character probabilities and generation ------------------------------------
