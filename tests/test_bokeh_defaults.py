@@ -46,3 +46,19 @@ def test_remembered_defaults_give_the_same_documents() -> None:
     assert len(bokeh["documents"]) == len(LESSON_CLASSES) - len(TIMED)
     for slug, document in bokeh["documents"].items():
         assert remembered["documents"][slug] == document, slug
+
+
+def test_a_theme_still_gives_its_values() -> None:
+    from bokeh.models import Plot
+    from bokeh.themes import Theme
+
+    from faders.bokeh_defaults import remember_plain_defaults
+
+    remember_plain_defaults()
+    plot = Plot()
+    assert plot.themed_values() is None and plot.background_fill_color == "#ffffff"
+    Theme(json={"attrs": {"Plot": {"background_fill_color": "#123456"}}}).apply_to_model(plot)
+    assert plot.themed_values() == {"background_fill_color": "#123456"}
+    assert plot.background_fill_color == "#123456"
+    plot.unapply_theme()
+    assert plot.themed_values() is None and plot.background_fill_color == "#ffffff"

@@ -6,7 +6,9 @@ the largest single cost of a page's first render.
 `remember_plain_defaults()` makes each property remember, per model class, a default that is a plain
 immutable value (None, a bool, a number, a string): the value it would work out again is the same
 one. Defaults that Bokeh itself treats as per-instance (containers, models, functions) and defaults a
-theme provides are left to Bokeh, unchanged. Documents come out byte for byte the same
+theme provides are left to Bokeh, unchanged. It also makes the theme check that comes with every
+such read a dictionary lookup: Bokeh asks for an attribute that a model without a theme lacks, and
+pays for a raised and caught AttributeError each time. Documents come out byte for byte the same
 (tests/test_bokeh_defaults.py).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bokeh.core.has_props import HasProps
 from bokeh.core.property.descriptors import PropertyDescriptor
 
 PLAIN = (type(None), bool, int, float, str)
@@ -51,5 +54,11 @@ def remember_plain_defaults() -> None:
             remembered[cls] = value
         return value
 
+    # Bokeh's apply_theme() keeps a model's theme values in its instance dictionary, under this name,
+    # and deletes them there when the theme goes.
+    def themed_values(self: HasProps) -> dict[str, Any] | None:
+        return self.__dict__.get("__themed_values__")
+
+    HasProps.themed_values = themed_values  # type: ignore[method-assign]
     PropertyDescriptor.has_unstable_default = has_unstable_default  # type: ignore[method-assign]
     PropertyDescriptor.instance_default = instance_default  # type: ignore[method-assign]
