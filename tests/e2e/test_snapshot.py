@@ -169,6 +169,9 @@ def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
     made = page.evaluate("window.fadersSnapshotMade")
     assert made["type"] == "made", made
     assert made["bytes"] > 30e6
+    # Restored once in a trial worker, which rendered the lesson; nothing marked as failed.
+    assert made["trial"]["ok"] and made["trial"]["ms"] > 0, made["trial"]
+    assert failed_name(page) is None
     assert stored(page, "keys") == [made["name"], made["name"] + ".json", made["name"] + ".wheels"]
     assert stored(page, "backup") == 3
     page.close()

@@ -436,11 +436,17 @@ function makeSnapshot(name) {
       maker.terminate();
       resolve();
     };
-    maker.onmessage = ({ data }) => {
+    maker.onmessage = async ({ data }) => {
       if (data.type === "made") {
+        maker.terminate();
+        // Through the offline copy when there is one: the next page reads its files from there.
+        await keptForOffline;
+        await controlled(CONTROL_TIMEOUT_MS);
+        const trial = await trySnapshot(data.name);
         console.info(`Faders: Python saved in this browser for the next lessons (${MB(data.bytes)} MB; ` +
-          `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms).`);
-        done(data);
+          `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms` +
+          (trial.ok ? `, restored and rendered once in ${Math.round(trial.ms)} ms).` : `); its trial restore did not finish: ${trial.reason}.`));
+        done({ ...data, trial });
       } else if (data.type === "make-failed") {
         snapshotFailed({ name: data.name || name, reason: data.reason });
         done(data);
@@ -452,6 +458,55 @@ function makeSnapshot(name) {
       done({ type: "make-failed", name, reason: event.message });
     };
     maker.postMessage({ type: "make" });
+  });
+}
+
+// The stored snapshot restored once, as the next page will restore it, in a worker of its own that
+// renders this lesson (not drawn) and is then dropped. A snapshot that fails here is remembered as
+// failed before any page relies on it. And the trial reads Pyodide's files where the next page
+// will (the offline copy, once the service worker controls this page): V8 keeps the code it
+// compiles for pyodide.asm.wasm beside that copy, so the next page need not compile it again.
+const TRIAL_TIMEOUT_MS = 60_000;
+const CONTROL_TIMEOUT_MS = 20_000;
+
+// True once the site's service worker controls this page (workers started after that read the
+// offline copy); false if it does not within `ms`, or cannot.
+function controlled(ms) {
+  if (!("serviceWorker" in navigator) || !keepsInBrowser) return Promise.resolve(false);
+  if (navigator.serviceWorker.controller) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      clearTimeout(timer);
+      resolve(true);
+    }, { once: true });
+  });
+}
+
+function trySnapshot(name) {
+  const trial = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      trial.terminate();
+      // A restore that fails or crashes here would fail the next page: it is not tried there.
+      if (result.failed) setting("faders-snapshot-failed", name);
+      resolve({ ok: result.ms !== undefined, ...result });
+    };
+    const timer = setTimeout(() => finish({ reason: "it took over a minute" }), TRIAL_TIMEOUT_MS);
+    trial.onmessage = ({ data }) => {
+      if (data.type === "tried") finish(data.restored ? { ms: data.ms } : { reason: "the snapshot was not found" });
+      else if (data.type === "snapshot-failed" || data.type === "fatal") finish({ reason: data.reason || data.message, failed: true });
+      else if (data.type === "error") finish({ reason: data.message }); // a download, say: not the snapshot's fault
+    };
+    trial.onerror = (event) => {
+      event.preventDefault();
+      finish({ reason: event.message || "its worker did not start" });
+    };
+    trial.postMessage({ type: "trial", slug: page.slug });
   });
 }
 
@@ -488,7 +543,7 @@ async function fillOfflineCopy(site) {
   }
 }
 
-ready.then(keepForOffline, () => {});
+const keptForOffline = ready.then(keepForOffline, () => {});
 
 function startWorker(options) {
   performance.mark("faders-worker");

@@ -310,7 +310,9 @@ async function findOwnSnapshot(failedName, stage) {
   }
 }
 
-async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapshot = null, forget = null } = {}) {
+// `trial`: restore the snapshot just stored and render the lesson, then only say how it went (the
+// page's trial of a new snapshot); nothing is started without a snapshot.
+async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapshot = null, forget = null, trial = false } = {}) {
   const began = performance.now();
   const stage = (name, fields = {}) => post("progress", { stage: name, elapsed: performance.now() - began, ...fields });
   const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
@@ -319,6 +321,10 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   mark("script imported");
   const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage) : { name: null };
   const restored = Boolean(found.restore);
+  if (trial && !restored) {
+    post("tried", { restored: false });
+    return false;
+  }
   let pyodide;
   if (restored) {
     stage("restoring");
@@ -346,6 +352,10 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   stage("render");
   const doc = link.render();
   mark("rendered");
+  if (trial) {
+    post("tried", { restored: true, ms: performance.now() - began });
+    return false;
+  }
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
   post("render", {
@@ -416,6 +426,8 @@ self.onmessage = (event) => {
     start(message.slug, message.query, message.gpu, message).then((started) => {
       if (started) early.splice(0).forEach(handle);
     }, report);
+  } else if (message.type === "trial") {
+    start(message.slug, {}, false, { trial: true }).catch(report);
   } else if (message.type === "make") {
     reuse = "force-cache";
     make();
