@@ -37,11 +37,15 @@ COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map"
 
 
 def build_faders_wheel() -> Path:
-    """The faders package as a wheel, loaded in Pyodide like any other package."""
+    """The faders package as a wheel, loaded in Pyodide like any other package. Its bytes depend on
+    its files alone: every member gets one fixed timestamp (not the checkout's or the build's), so
+    the lock's sha256 of it, and with it the name of a reader's snapshot, change only when the
+    Python does."""
     out = CACHE / "faders-wheel"
     shutil.rmtree(out, ignore_errors=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "315532800"}  # 1980-01-01, the earliest a zip holds
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--wheel-dir", str(out), str(ROOT)], check=True)
+                    "--no-build-isolation", "--wheel-dir", str(out), str(ROOT)], check=True, env=env)
     shutil.rmtree(ROOT / "build", ignore_errors=True)
     return next(out.glob("faders-*.whl"))
 
