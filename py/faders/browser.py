@@ -32,7 +32,7 @@ from faders.lessons.kit.safe_text import quote
 
 Send = Callable[[str, str], Any]
 
-remember_plain_defaults()  # a page's first render a tenth to a sixth shorter (faders/bokeh_defaults.py)
+remember_plain_defaults()  # a page's first render a tenth to a fifth shorter (faders/bokeh_defaults.py)
 
 
 _background: set[asyncio.Future] = set()

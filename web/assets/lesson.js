@@ -429,7 +429,7 @@ function alone(key, work, wait = false) {
 
 function makeSnapshot(name) {
   console.info("Faders: saving Python in this browser for the next lessons…");
-  const maker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const maker = pythonWorker();
   return new Promise((resolve) => {
     const done = (data) => {
       window.fadersSnapshotMade = data;
@@ -484,7 +484,7 @@ function controlled(ms) {
 }
 
 function trySnapshot(name) {
-  const trial = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const trial = pythonWorker();
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result) => {
@@ -545,9 +545,14 @@ async function fillOfflineCopy(site) {
 
 const keptForOffline = ready.then(keepForOffline, () => {});
 
+// A worker of web/assets/worker.js: the lesson's, the snapshot's maker, or its trial.
+function pythonWorker() {
+  return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+}
+
 function startWorker(options) {
   performance.mark("faders-worker");
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker = pythonWorker();
   worker.onmessage = onWorkerMessage;
   watchWorker();
   const query = Object.fromEntries(new URLSearchParams(location.search));
