@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import zipfile
 
 from tools.site import ROOT, build_faders_wheel
 
@@ -19,3 +20,11 @@ def test_the_wheel_depends_on_its_files_alone() -> None:
     finally:
         os.utime(source, (kept.st_atime, kept.st_mtime))
     assert first == second
+
+
+def test_the_wheel_is_stored_for_the_page_to_slice() -> None:
+    # web/assets/unzip.js reads a wheel's files as slices of it: it inflates nothing.
+    with zipfile.ZipFile(build_faders_wheel()) as wheel:
+        members = wheel.infolist()
+    assert len(members) > 50
+    assert {member.compress_type for member in members} == {zipfile.ZIP_STORED}

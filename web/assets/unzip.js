@@ -1,17 +1,11 @@
 // The files of a wheel (a zip), read in JS so that they can be written straight into Python's
-// file system: the site's wheels are STORED zips (their .pyc and .so need no inflating); the
-// faders wheel is deflated and goes through the browser's DecompressionStream. No zip64: the
-// wheels are small.
+// file system. The site's wheels are all STORED zips (tools/wheels.py), so reading one is slicing:
+// nothing to inflate. No zip64: the wheels are small.
 const utf8 = new TextDecoder();
 
-async function inflate(raw) {
-  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 // [{name, data}] for every file (not folder) of the zip in `bytes` (a Uint8Array), in the archive's
-// order; each file's data is a view into `bytes` where it is stored uncompressed.
-export async function unzip(bytes) {
+// order; each file's data is a view into `bytes`.
+export function unzip(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let end = bytes.length - 22;
   while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
@@ -28,10 +22,8 @@ export async function unzip(bytes) {
     p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
     if (name.endsWith("/")) continue;
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const raw = bytes.subarray(start, start + size);
-    if (method !== 0 && method !== 8) throw new Error(`${name}: zip method ${method}`);
-    files.push({ name, data: method === 0 ? raw : inflate(raw) });
+    if (method !== 0) throw new Error(`${name}: zip method ${method}, where the site's wheels are stored`);
+    files.push({ name, data: bytes.subarray(start, start + size) });
   }
-  for (const file of files) file.data = await file.data;
   return files;
 }

@@ -228,7 +228,7 @@ async function packageFiles(stored) {
     wheelZips = wheels.map((file, i) => ({ file, data: new Uint8Array(zips[i]) }));
     mark("wheels fetched");
   }
-  const files = (await Promise.all(wheelZips.map((wheel) => unzip(wheel.data)))).flat();
+  const files = wheelZips.flatMap((wheel) => unzip(wheel.data));
   mark("wheels unpacked");
   return files;
 }
