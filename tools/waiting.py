@@ -3,6 +3,10 @@
 Playwright's `wait_for_function` compiles its predicate with eval inside the page, which the
 site's policy forbids (no 'unsafe-eval'). `page.evaluate` goes through the DevTools protocol,
 which the policy does not govern, so polling it from here works on every page.
+
+Between two polls it waits through Playwright (`wait_for_timeout`), not `time.sleep`: Playwright's
+sync API handles events only inside its own calls, so a request held by a route handler (the
+tests' guard against other hosts sees every request) would otherwise wait for the next poll.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ def wait_until(target: Page | Frame, expression: str, arg: Any = None, timeout: 
             return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout / 1000:g} s waiting for {expression}")
-        time.sleep(polling / 1000)
+        target.wait_for_timeout(polling)
 
 
 def settled(target: Page | Frame, expression: str, quiet: float = 300, timeout: float = 10_000) -> Any:
@@ -33,7 +37,7 @@ def settled(target: Page | Frame, expression: str, quiet: float = 300, timeout: 
     deadline = time.monotonic() + timeout / 1000
     value = target.evaluate(expression)
     while True:
-        time.sleep(quiet / 1000)
+        target.wait_for_timeout(quiet)
         value, before = target.evaluate(expression), value
         if value == before:
             return value

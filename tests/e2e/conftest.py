@@ -182,7 +182,7 @@ def until(page: Page, predicate: str, timeout_s: float = 60.0) -> dict:
             return snapshot
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {predicate}: {snapshot['results'].get('status')}")
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
 
 
 # A blog post that embeds a lesson and talks to it with postMessage (window.ask, window.events).
