@@ -38,7 +38,9 @@ self.addEventListener("fetch", (event) => {
     if (url.pathname.endsWith("/")) url.pathname += "index.html";
     // A lesson's settings are in its query: the page is the same file.
     const key = request.mode === "navigate" ? url.origin + url.pathname : url.href;
-    const cached = await (await caches.open(CACHE)).match(key);
+    // Looked up by name, not through caches.open(), which would make the cache again if a newer
+    // build has just deleted it.
+    const cached = await caches.match(key, { cacheName: CACHE });
     return cached || fetch(request);
   })());
 });
