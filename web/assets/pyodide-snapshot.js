@@ -6,7 +6,7 @@
 // Used by worker.js for all three ways of starting: cold (no snapshot), making one, restoring one.
 
 // Bump when anything below changes what a snapshot holds or how it is read.
-export const FORMAT = "faders-snapshot-1";
+export const FORMAT = "faders-snapshot-2";
 
 // The heap bakes in whether the browser has JSPI (WebAssembly stack switching): Pyodide stores
 // `run_sync` or its "not supported" twin as a method pointer at start-up (jsproxy_init), from the
