@@ -23,7 +23,7 @@ from faders.lessons import LESSONS
 from tools.cards import card_images, favicon_ico
 from tools.course_pages import description, link_terms, path_of, render_course_pages
 from tools.csp import CONTENT_SECURITY_POLICY
-from tools.deps import Deps, fetch_all, load_manifest
+from tools.deps import Deps, fetch_all, load_manifest, sha256_of
 from tools.offline import write_service_worker
 from tools.prerender import PREVIEWS
 from tools.wheels import read_zip, write_zip
@@ -85,7 +85,9 @@ def copy_static_js(pure_wheels: list[Path], dist: Path, panel_version: str) -> l
     return scripts
 
 
-def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> None:
+def render_pages(dist: Path, scripts: list[str], versions: dict[str, str], main_wasm: str) -> None:
+    """Every page; a lesson page names its scripts and the sha256 of Python's main wasm (`main_wasm`),
+    which its worker asks for by that name (web/assets/worker.js, fetchMainWasm)."""
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(WEB / "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]))
     lessons = list(LESSONS.values())
@@ -109,7 +111,8 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str]) -> No
             lesson=lesson, scripts=scripts, versions=versions,
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
                                          "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
-                                         "embedHeight": lesson.embed_height})
+                                         "embedHeight": lesson.embed_height,
+                                         "mainWasm": main_wasm})
                              .replace("</", "<\\/")),
             prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html", lesson.slug)),
             preview_svg=Markup(pictures[lesson.slug]))
@@ -180,7 +183,7 @@ def build(dist: Path = DIST) -> Path:
     versions = runtime_versions(deps)
     scripts = copy_static_js(deps.pure_wheels, dist, versions["panel"])
     shutil.copytree(WEB / "assets", dist / "assets")
-    render_pages(dist, scripts, versions)
+    render_pages(dist, scripts, versions, sha256_of(dist / "pyodide" / "pyodide.asm.wasm"))
     write_service_worker(dist)
     compress(dist)
     return dist

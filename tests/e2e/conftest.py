@@ -25,6 +25,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
                  "--disable-dev-shm-usage"]
 WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Chromium told to resolve no host but this machine's, so a request elsewhere fails before it leaves:
+# the guard of a module whose pages must read the browser's HTTP cache, which routing turns off.
+SEALED_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"]
 READY_TIMEOUT_MS = 120_000
 
 
@@ -57,6 +60,15 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
+def sealed_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium that can reach this machine only (SEALED_ARGS), for a Guarded context that watches
+    requests rather than routes them."""
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + SEALED_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="module")
 def gpu_browser(playwright: Playwright) -> Iterator[Browser]:
     """Chromium with WebGPU on SwiftShader, a GPU emulated on the CPU (the default one has no adapter)."""
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBGPU_ARGS)
@@ -71,25 +83,33 @@ def gpu_browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 class Guarded:
-    """A browser context that refuses and records every request to a host other than this one."""
+    """A browser context that refuses and records every request to a host other than this one.
+    `routed=False`: requests are only recorded, for a browser that cannot reach other hosts anyway
+    (sealed_browser); Playwright's routing turns the HTTP cache off, and some pages must read it."""
 
-    def __init__(self, browser: Browser, snapshots: bool = False, **context_options: object) -> None:
+    def __init__(self, browser: Browser, snapshots: bool = False, routed: bool = True,
+                 **context_options: object) -> None:
         self.context: BrowserContext = browser.new_context(**context_options)
         self.foreign: list[str] = []
         self.local: list[str] = []
         self.console: list[str] = []
-        self.context.route("**/*", self._route)
+        if routed:
+            self.context.route("**/*", self._route)
+        else:
+            self.context.on("request", lambda request: self._record(request.url))
         if not snapshots:
             self.context.add_init_script(COLD_START_JS)
 
+    def _record(self, url: str) -> bool:
+        """Note where `url` goes; True if it stays on this machine."""
+        local = url.startswith(("data:", "blob:")) or urllib.parse.urlparse(url).hostname in LOCAL_HOSTS
+        (self.local if local else self.foreign).append(url)
+        return local
+
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
-        url = route.request.url
-        host = urllib.parse.urlparse(url).hostname
-        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            self.local.append(url)
+        if self._record(route.request.url):
             route.continue_()
         else:
-            self.foreign.append(url)
             route.abort()
 
     def new_page(self) -> Page:
@@ -101,9 +121,9 @@ class Guarded:
         return page
 
 
-def guarding(browser: Browser, snapshots: bool = False) -> Iterator[Guarded]:
+def guarding(browser: Browser, snapshots: bool = False, routed: bool = True) -> Iterator[Guarded]:
     """A Guarded context for a test module; the module fails if it asked another host for anything."""
-    guard = Guarded(browser, snapshots=snapshots)
+    guard = Guarded(browser, snapshots=snapshots, routed=routed)
     yield guard
     guard.context.close()
     assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"

@@ -1,6 +1,8 @@
 """The service worker (web/offline/sw.js): after one lesson, every lesson opens with no network;
 a new build of the site replaces the old one's cache whole. Served from a folder of links to
-dist/ whose sw.js the test rewrites, as a new deployment would."""
+dist/ whose files the tests rewrite, as a new deployment would. The browser's HTTP cache is on, as a
+reader's is (the guard watches requests rather than routes them): pages read Python's main wasm
+from there, and a new build must not take stale copies from it."""
 
 from __future__ import annotations
 
@@ -11,10 +13,15 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.e2e.conftest import DIST, Guarded, guarding, open_lesson
+from tools.deps import sha256_of
 from tools.server import start
 from tools.waiting import wait_until
 
 SW_READY_JS = "navigator.serviceWorker.ready.then((r) => !!r.active)"
+# How the lesson's worker got Python's main wasm: each request's file name and where it came from.
+WASM_READS_JS = """performance.getEntriesByType('resource').filter((e) => e.name.includes('.asm.wasm'))
+  .map((e) => [e.name.split('/').pop(), e.deliveryType])"""
+NAMED_WASM = f"pyodide.asm.wasm?sha256={sha256_of(DIST / 'pyodide' / 'pyodide.asm.wasm')}"
 CACHES_JS = "caches.keys().then((names) => names.filter((n) => n.startsWith('faders-site-')))"
 
 
@@ -32,8 +39,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 
 @pytest.fixture(scope="module")
-def guard(browser: Browser) -> Iterator[Guarded]:
-    yield from guarding(browser, snapshots=True)
+def guard(sealed_browser: Browser) -> Iterator[Guarded]:
+    yield from guarding(sealed_browser, snapshots=True, routed=False)
 
 
 def build_of(text: str) -> str:
@@ -53,6 +60,8 @@ def test_every_lesson_opens_offline_after_one(guard: Guarded, site: tuple[str, P
         lesson = open_lesson(guard, base_url + "lessons/knn.html?k=3")
         assert lesson.evaluate("faders.get()")["settings"]["k"] in (3, "3")
         assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "snapshot"
+        # Python's main wasm came from the HTTP cache under its sha256, where V8 keeps its code.
+        assert lesson.workers[0].evaluate(WASM_READS_JS) == [[NAMED_WASM, "cache"]]
         index = guard.new_page()
         index.goto(base_url)
         assert "Faders" in index.title()
@@ -68,12 +77,19 @@ def test_a_new_build_replaces_the_cache_whole(guard: Guarded, site: tuple[str, P
     new = "0" * 16
     for name in ("sw.js", "offline.json"):
         (root / name).write_text((root / name).read_text().replace(old, new))
+    # A page the new build changed: its old copy is in the HTTP cache (the first visit put it there).
+    for name in ("glossary.html", "glossary.html.br", "glossary.html.gz"):
+        (root / name).unlink()
+    changed = (DIST / "glossary.html").read_text().replace("</h1>", " (new)</h1>", 1)
+    (root / "glossary.html").write_text(changed)
     page = open_lesson(guard, base_url + "lessons/function.html")
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     wait_until(page, "navigator.serviceWorker.getRegistration().then((r) => !!r.waiting)",
                timeout=120_000, polling=250)
     # While a page of the old build is open, the old build serves it, whole.
     assert sorted(page.evaluate(CACHES_JS)) == sorted([f"faders-site-{old}", f"faders-site-{new}"])
+    cached = f"caches.open('faders-site-{new}').then((c) => c.match('{base_url}glossary.html'))"
+    assert "(new)</h1>" in page.evaluate(cached + ".then((r) => r.text())")
     page.close()
     index = guard.new_page()
     index.goto(base_url)
@@ -81,3 +97,21 @@ def test_a_new_build_replaces_the_cache_whole(guard: Guarded, site: tuple[str, P
     wait_until(index, gone, timeout=60_000, polling=250)
     assert index.evaluate(CACHES_JS) == [f"faders-site-{new}"]
     index.close()
+
+
+def test_without_the_http_cache_the_offline_copy_serves_python(guard: Guarded,
+                                                               site: tuple[str, Path]) -> None:
+    base_url, _ = site
+    index = guard.new_page()
+    index.goto(base_url)
+    guard.context.new_cdp_session(index).send("Network.clearBrowserCache")
+    index.close()
+    guard.context.set_offline(True)
+    try:
+        lesson = open_lesson(guard, base_url + "lessons/scale.html")
+        assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "snapshot"
+        reads = lesson.workers[0].evaluate(WASM_READS_JS)
+        assert reads == [[NAMED_WASM, ""], ["pyodide.asm.wasm", "cache-storage"]]
+        lesson.close()
+    finally:
+        guard.context.set_offline(False)

@@ -90,7 +90,7 @@ def test_the_api_works_across_an_iframe_from_another_origin(
 
 def test_a_failed_download_shows_a_readable_error(browser: Browser, base_url: str) -> None:
     guard = Guarded(browser)
-    guard.context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    guard.context.route("**/pyodide.asm.wasm*", lambda route: route.abort())  # any name it is asked by
     page = guard.new_page()
     page.goto(base_url + "lessons/function.html")
     wait_until(page, "document.documentElement.dataset.fadersState === 'error'",

@@ -457,7 +457,7 @@ function makeSnapshot(name) {
       snapshotFailed({ name, reason: event.message || "the worker failed" });
       done({ type: "make-failed", name, reason: event.message });
     };
-    maker.postMessage({ type: "make" });
+    maker.postMessage({ type: "make", mainWasm: mainWasm() });
   });
 }
 
@@ -506,7 +506,7 @@ function trySnapshot(name) {
       event.preventDefault();
       finish({ reason: event.message || "its worker did not start" });
     };
-    trial.postMessage({ type: "trial", slug: page.slug });
+    trial.postMessage({ type: "trial", slug: page.slug, mainWasm: mainWasm() });
   });
 }
 
@@ -534,11 +534,13 @@ async function fillOfflineCopy(site) {
   for (const file of files) {
     const url = site + file;
     if (await cache.match(url)) continue;
+    // The worker asked for Python's main wasm under its sha256 (worker.js, fetchMainWasm).
+    const asked = file === "pyodide/pyodide.asm.wasm" ? `${url}?sha256=${page.mainWasm}` : url;
     // The worker has fetched every file of pyodide/ on this visit.
     const fresh = fetched.has(url) || file.startsWith("pyodide/");
     // A file this page cannot fetch now is left to the service worker's install, which fetches
     // whatever the cache still lacks (and fails whole, keeping the old build, if it cannot).
-    const response = await fetch(url, { cache: fresh ? "force-cache" : "no-cache" }).catch(() => null);
+    const response = await fetch(asked, { cache: fresh ? "force-cache" : "no-cache" }).catch(() => null);
     if (response?.ok) await cache.put(url, response);
   }
 }
@@ -550,6 +552,12 @@ function pythonWorker() {
   return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 }
 
+// Where a worker finds Python's main wasm (worker.js, fetchMainWasm): its sha256, and whether this
+// page has the offline copy to fall back on.
+function mainWasm() {
+  return { sha256: page.mainWasm, controlled: Boolean(navigator.serviceWorker?.controller) };
+}
+
 function startWorker(options) {
   performance.mark("faders-worker");
   worker = pythonWorker();
@@ -558,7 +566,7 @@ function startWorker(options) {
   const query = Object.fromEntries(new URLSearchParams(location.search));
   // Starting WebGPU costs time; start it only where the lesson can use it.
   const startsGpu = page.gpu && (page.measuresGpu || chosenBackend === "webgpu");
-  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu, ...options });
+  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu, mainWasm: mainWasm(), ...options });
 }
 
 function start() {

@@ -142,6 +142,22 @@ let askWheels = null; // starts every wheel's download (once), once startDownloa
 let downloads = null;
 let mainWasm = null;
 
+// Python's main wasm, from the browser's HTTP cache wherever it is there. V8 keeps the code it has
+// optimised beside an HTTP cache entry, and the next page starts with that code; beside the offline
+// copy's entry (Cache Storage) it does not, and a page then runs Python's first minute on V8's quick
+// first compile (a lesson's first render took 0.2 s longer). The URL names the file's sha256, so a copy
+// cached under it is this build's; the service worker leaves such requests to the browser. Not cached
+// there: the offline copy if this page has one, else the network (which caches it for the next page).
+let mainWasmSource = { sha256: null, controlled: false }; // from the page's first message
+async function fetchMainWasm() {
+  const { sha256, controlled } = mainWasmSource;
+  if (!sha256) return realFetch(WASM_URL, { cache: reuse });
+  const named = `${WASM_URL}?sha256=${sha256}`;
+  const cached = await realFetch(named, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
+  if (cached?.ok) return cached;
+  return realFetch(controlled ? WASM_URL : named, { cache: reuse });
+}
+
 // Every file the start needs, asked for once (and Pyodide's script imported beside them).
 function startDownloads() {
   downloads ??= downloadAll();
@@ -153,7 +169,7 @@ async function downloadAll() {
   // code beside the HTTP cache's copy and reuses it on later pages (a copy made from the bytes
   // would be compiled afresh every time). Asked for first: every start waits for it. Its bytes are
   // counted once compiled; a failure is reported below.
-  mainWasm = WebAssembly.compileStreaming(realFetch(WASM_URL, { cache: reuse }));
+  mainWasm = WebAssembly.compileStreaming(fetchMainWasm());
   mainWasm.catch(() => {});
   const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
   // The lock holds the sha256 of every package file, and names the snapshot: asked for at once.
@@ -422,6 +438,7 @@ self.addEventListener("unhandledrejection", (event) => {
 
 self.onmessage = (event) => {
   const message = event.data;
+  if (message.mainWasm) mainWasmSource = message.mainWasm;
   if (message.type === "start") {
     start(message.slug, message.query, message.gpu, message).then((started) => {
       if (started) early.splice(0).forEach(handle);

@@ -1,8 +1,9 @@
 // The site's service worker: once a lesson has been opened, every page of this build of the site
-// opens without a network. It keeps one cache per build, filled whole when it installs (mostly
-// from the browser's HTTP cache, which the first lesson has just filled); a new build installs
-// beside it and takes over only when no page of the old one is open, then deletes the old cache,
-// so a page never mixes files of two builds. It asks this site only, and answers nothing else.
+// opens without a network. It keeps one cache per build, filled whole when it installs (on a first
+// visit the page has already filled it, from what it has just downloaded: assets/lesson.js); a new
+// build installs beside it and takes over only when no page of the old one is open, then deletes the
+// old cache, so a page never mixes files of two builds. It asks this site only, and answers nothing
+// else.
 const BUILD = "__BUILD__"; // written by tools/offline.py: a hash of every file below
 const FILES = __FILES__;
 const CACHE = `faders-site-${BUILD}`;
@@ -14,7 +15,8 @@ self.addEventListener("install", (event) => {
     for (const file of FILES) {
       const url = ROOT + file;
       if (await cache.match(url)) continue; // an install that was cut short resumes
-      const response = await fetch(url, { cache: "force-cache" });
+      // Revalidated: the HTTP cache may hold an earlier build's copy (an unchanged file costs a 304).
+      const response = await fetch(url, { cache: "no-cache" });
       if (!response.ok) throw new Error(`${file} answered ${response.status}`);
       await cache.put(url, response);
     }
@@ -33,6 +35,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(ROOT)) return;
+  // Python's main wasm asked for under its sha256 comes from the browser's HTTP cache, where V8 keeps
+  // its optimised code beside it (assets/worker.js, fetchMainWasm).
+  if (request.url.startsWith(`${ROOT}pyodide/pyodide.asm.wasm?sha256=`)) return;
   event.respondWith((async () => {
     const url = new URL(request.url);
     if (url.pathname.endsWith("/")) url.pathname += "index.html";
