@@ -144,10 +144,11 @@ let mainWasm = null;
 
 // Python's main wasm, from the browser's HTTP cache wherever it is there. V8 keeps the code it has
 // optimised beside an HTTP cache entry, and the next page starts with that code; beside the offline
-// copy's entry (Cache Storage) it does not, and a page then runs Python's first minute on V8's quick
-// first compile (a lesson's first render took 0.2 s longer). The URL names the file's sha256, so a copy
-// cached under it is this build's; the service worker leaves such requests to the browser. Not cached
-// there: the offline copy if this page has one, else the network (which caches it for the next page).
+// copy's entry (Cache Storage) it keeps none, and a page then runs Python on V8's quick first compile
+// until it has optimised the code again (a lesson's first render took 0.2 s longer). The URL names
+// the file's sha256, so a copy cached under it is this build's; the service worker leaves such
+// requests to the browser. Not in the HTTP cache: the network, which puts it there for the next page;
+// failing that (offline), the offline copy, when this page has one.
 let mainWasmSource = { sha256: null, controlled: false }; // from the page's first message
 async function fetchMainWasm() {
   const { sha256, controlled } = mainWasmSource;
@@ -155,7 +156,8 @@ async function fetchMainWasm() {
   const named = `${WASM_URL}?sha256=${sha256}`;
   const cached = await realFetch(named, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
   if (cached?.ok) return cached;
-  return realFetch(controlled ? WASM_URL : named, { cache: reuse });
+  const fetched = realFetch(named, { cache: reuse });
+  return controlled ? fetched.catch(() => realFetch(WASM_URL, { cache: reuse })) : fetched;
 }
 
 // Every file the start needs, asked for once (and Pyodide's script imported beside them).
