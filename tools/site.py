@@ -112,7 +112,8 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str], main_
             page_json=Markup(json.dumps({"slug": lesson.slug, "title": lesson.title,
                                          "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
                                          "embedHeight": lesson.embed_height,
-                                         "mainWasm": main_wasm})
+                                         "mainWasm": main_wasm,
+                                         "scripts": [f"../{script}" for script in scripts]})
                              .replace("</", "<\\/")),
             prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html", lesson.slug)),
             preview_svg=Markup(pictures[lesson.slug]))

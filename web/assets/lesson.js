@@ -286,6 +286,22 @@ async function drainPatches() {
   draining = false;
 }
 
+// Bokeh's and Panel's scripts (preloaded by the page) run once the worker's thread is up, in order.
+// Run before it, they held the page's thread for 0.15-0.2 s just when the browser had the worker's
+// script and needed that thread to start it.
+let bokehLoaded = null;
+function loadBokeh() {
+  bokehLoaded ??= Promise.all(page.scripts.map((src) => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.async = false; // run in the order given, as soon as each is here
+    script.src = new URL(src, location.href).href;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`${src.split("/").pop()} could not be loaded`));
+    document.head.append(script);
+  })));
+  return bokehLoaded;
+}
+
 async function draw(payload) {
   await new Promise((resolve) =>
     document.readyState === "loading"
@@ -295,6 +311,7 @@ async function draw(payload) {
   const { docs_json, render_items, root_ids } = JSON.parse(payload);
   render_items[0].roots = { [root_ids[0]]: "faders-live" };
   render_items[0].root_ids = root_ids;
+  await loadBokeh();
   (await bokehRedraws).lightenRedraws(window.Bokeh, window); // before the first redraw
   const [views] = await window.Bokeh.embed.embed_items(docs_json, render_items);
   performance.mark("faders-embedded");
@@ -315,6 +332,8 @@ async function draw(payload) {
 
 function onWorkerMessage({ data: message }) {
   switch (message.type) {
+    case "started":
+      return void loadBokeh().catch(() => {}); // a failure is reported when the lesson is drawn
     case "progress":
       if (message.stage !== "download") performance.mark(`faders-stage-${message.stage}`);
       if (message.name) snapshotName = message.name;

@@ -56,6 +56,7 @@ const mark = (name) => {
   timings[name] = Math.round(performance.now());
 };
 mark("worker started");
+post("started"); // the page runs Bokeh's scripts once this worker's thread is up (lesson.js)
 
 let link = null; // the Python PageLink, once the lesson is built
 const early = []; // messages from the page that arrive before the link exists
