@@ -173,7 +173,7 @@ async function downloadAll() {
   // would be compiled afresh every time). Asked for first: every start waits for it. Its bytes are
   // counted once compiled; a failure is reported below.
   mainWasm = WebAssembly.compileStreaming(fetchMainWasm());
-  mainWasm.catch(() => {});
+  mainWasm.then(() => mark("main wasm ready"), () => {});
   const script = import(PYODIDE_URL + "pyodide.asm.js"); // loadPyodide finds it loaded
   // The lock holds the sha256 of every package file, and names the snapshot: asked for at once.
   const lockUrl = PYODIDE_URL + "pyodide-lock.json";
@@ -299,7 +299,7 @@ async function startPython({ make = false, restore = null } = {}) {
 }
 
 // The reader's snapshot for this version of the site, read and checked; null if there is none,
-// Cache Storage cannot be used, or it cannot be read. `name` is null when it cannot even be named.
+// the private file system cannot be used, or it cannot be read. `name` is null when it cannot even be named.
 async function findOwnSnapshot(failedName, stage) {
   let name = null;
   try {
