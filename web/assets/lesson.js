@@ -5,6 +5,8 @@ import { listen, loadInsideStyles, refresh } from "./access.js";
 import { goToPlace } from "./places.js";
 
 const page = JSON.parse(document.getElementById("faders-page").textContent);
+// Python's main wasm under a name that carries its sha256 (worker.js, fetchMainWasm).
+const NAMED_WASM = new URL(`../pyodide/pyodide.asm.wasm?sha256=${page.mainWasm}`, import.meta.url).href;
 // Fetched beside the worker's start rather than before it; needed only when the lesson is drawn.
 const bokehRedraws = import("./bokeh-redraws.js");
 const root = document.documentElement;
@@ -557,7 +559,7 @@ async function fillOfflineCopy(site) {
     const url = site + file;
     if (await cache.match(url)) continue;
     // The worker asked for Python's main wasm under its sha256 (worker.js, fetchMainWasm).
-    const asked = file === "pyodide/pyodide.asm.wasm" ? `${url}?sha256=${page.mainWasm}` : url;
+    const asked = file === "pyodide/pyodide.asm.wasm" ? NAMED_WASM : url;
     // The worker has fetched every file of pyodide/ on this visit.
     const fresh = fetched.has(url) || file.startsWith("pyodide/");
     // A file this page cannot fetch now is left to the service worker's install, which fetches
@@ -574,10 +576,10 @@ function pythonWorker() {
   return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 }
 
-// Where a worker finds Python's main wasm (worker.js, fetchMainWasm): its sha256, and whether this
-// page has the offline copy to fall back on.
+// Where a worker finds Python's main wasm (worker.js, fetchMainWasm): its name with its sha256, and
+// whether this page has the offline copy to fall back on.
 function mainWasm() {
-  return { sha256: page.mainWasm, controlled: Boolean(navigator.serviceWorker?.controller) };
+  return { named: NAMED_WASM, controlled: Boolean(navigator.serviceWorker?.controller) };
 }
 
 function startWorker(options) {

@@ -150,11 +150,10 @@ let mainWasm = null;
 // the file's sha256, so a copy cached under it is this build's; the service worker leaves such
 // requests to the browser. Not in the HTTP cache: the network, which puts it there for the next page;
 // failing that (offline), the offline copy, when this page has one.
-let mainWasmSource = { sha256: null, controlled: false }; // from the page's first message
+let mainWasmSource = { named: null, controlled: false }; // from the page's first message
 async function fetchMainWasm() {
-  const { sha256, controlled } = mainWasmSource;
-  if (!sha256) return realFetch(WASM_URL, { cache: reuse });
-  const named = `${WASM_URL}?sha256=${sha256}`;
+  const { named, controlled } = mainWasmSource;
+  if (!named) return realFetch(WASM_URL, { cache: reuse });
   const cached = await realFetch(named, { cache: "only-if-cached", mode: "same-origin" }).catch(() => null);
   if (cached?.ok) return cached;
   const fetched = realFetch(named, { cache: reuse });
