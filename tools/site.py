@@ -113,6 +113,10 @@ def render_pages(dist: Path, scripts: list[str], versions: dict[str, str], main_
                                          "gpu": lesson.uses_gpu, "measuresGpu": lesson.measures_gpu,
                                          "embedHeight": lesson.embed_height,
                                          "mainWasm": main_wasm,
+                                         # Lessons kept built in the reader's snapshot (lesson.js):
+                                         # not those whose page hands Python the GPU at start.
+                                         "keptBuilt": [other.slug for other in lessons
+                                                       if not other.measures_gpu],
                                          "scripts": [f"../{script}" for script in scripts]})
                              .replace("</", "<\\/")),
             prose_html=Markup(link_terms(markdown.markdown(lesson.prose), "../glossary.html", lesson.slug)),

@@ -40,6 +40,9 @@ _background: set[asyncio.Future] = set()
 current: PageLink | None = None
 # Where an action that fails in the background is reported: the page, once a PageLink exists.
 _report_failure: list[Callable[[BaseException], None]] = []
+# A lesson built and rendered at its defaults before a snapshot of this runtime was taken (prebuild):
+# the page restored from that snapshot takes it over (start) instead of building its lesson again.
+_built: PageLink | None = None
 
 
 def run_async(function: Callable[[], Any]) -> None:
@@ -72,11 +75,15 @@ class PageLink:
         self.doc = Document()
         self.pending: list[Any] = []
         self.in_flight = False  # a patch is on its way to the page and not yet drawn
+        self.document: str | None = None  # what render() gave, once it has run
         lesson.watch_settings(self._on_settings)
         _report_failure[:] = [self.report_failure]
 
     def render(self) -> str:
-        """Build the lesson's document; return what the page's Bokeh needs to draw it."""
+        """Build the lesson's document; return what the page's Bokeh needs to draw it (built once:
+        a lesson built before a snapshot gives the page the document it rendered then)."""
+        if self.document is not None:
+            return self.document
         set_curdoc(self.doc)
         state.curdoc = self.doc
         self.doc.hold()
@@ -85,9 +92,10 @@ class PageLink:
         docs_json, render_items = standalone_docs_json_and_render_items(
             self.doc.roots, suppress_callback_warning=True)
         self.doc._session_context = None
-        return json.dumps({"docs_json": docs_json,
-                           "render_items": [item.to_json() for item in render_items],
-                           "root_ids": [model.id for model in self.doc.roots]})
+        self.document = json.dumps({"docs_json": docs_json,
+                                    "render_items": [item.to_json() for item in render_items],
+                                    "root_ids": [model.id for model in self.doc.roots]})
+        return self.document
 
     def rendered(self) -> None:
         """The page has drawn the document: start sending changes to it."""
@@ -198,9 +206,17 @@ def choose_backend(query: dict[str, Any], gpu: Any) -> tuple[SelectingBackend, l
 
 
 def start(slug: str, query_json: str, send: Send, gpu: Any = None) -> PageLink:
-    """Create the lesson named by the page, apply the URL's settings, and link it to the page."""
+    """Create the lesson named by the page, apply the URL's settings, and link it to the page. The
+    lesson built before this runtime's snapshot is taken over instead when it is the page's lesson at
+    its defaults: no settings in the link (only `embed`), and no GPU handed over."""
+    global _built, current
+    built, _built = _built, None
     param.parameterized.async_executor = run_async
     chosen, query = lesson_class(slug), json.loads(query_json)
+    if built is not None and built.lesson.slug == slug and gpu is None and set(query) <= {"embed"}:
+        built.send = send
+        current = built
+        return built
     if chosen.uses_gpu:
         backend, notices = choose_backend(query, gpu)
         lesson = chosen(backend=backend)
@@ -208,6 +224,18 @@ def start(slug: str, query_json: str, send: Send, gpu: Any = None) -> PageLink:
         lesson, notices = chosen(), []
     lesson.apply(query)
     lesson.notices = notices + lesson.notices
-    global current
     current = PageLink(lesson, send)
     return current
+
+
+def _not_yet_linked(kind: str, payload: str) -> None:
+    raise RuntimeError(f"a lesson built ahead sent '{kind}' before a page took it over")
+
+
+def prebuild(slug: str) -> None:
+    """Build and render `slug` at its defaults, to be kept in a snapshot of this runtime (the page
+    restored from it takes the lesson over in start()). Nothing may reach a page meanwhile."""
+    global _built
+    link = start(slug, "{}", _not_yet_linked)
+    link.render()
+    _built = link

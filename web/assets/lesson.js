@@ -466,11 +466,12 @@ function makeSnapshot(name) {
         // Through the offline copy when there is one: the next page reads its files from there.
         await keptForOffline;
         await controlled(CONTROL_TIMEOUT_MS);
-        const trial = await trySnapshot(data.name);
+        const trial = await trySnapshot(data.name, page.slug);
         console.info(`Faders: Python saved in this browser for the next lessons (${MB(data.bytes)} MB; ` +
           `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms` +
           (trial.ok ? `, restored and rendered once in ${Math.round(trial.ms)} ms).` : `); its trial restore did not finish: ${trial.reason}.`));
-        done({ ...data, trial });
+        const lessons = trial.ok ? await keepLessonsBuilt(data.name, trial) : {};
+        done({ ...data, trial, lessons });
       } else if (data.type === "make-failed") {
         snapshotFailed({ name: data.name || name, reason: data.reason });
         done(data);
@@ -507,7 +508,28 @@ function controlled(ms) {
   });
 }
 
-function trySnapshot(name) {
+// Every lesson that can be kept built on the new snapshot (all but those that start the GPU with
+// the page), one worker after another, this page's own in its trial. Each restores the snapshot,
+// builds and renders its lesson and stores the words of the heap that changed (2-3 MB, 1-2 s here):
+// the page of any of them then restores with its lesson built. A snapshot that fails one of these
+// restores is not used again. Returns {slug: {bytes} or {reason}}.
+async function keepLessonsBuilt(name, trial) {
+  const kept = {};
+  if (trial.kept) kept[page.slug] = trial.kept;
+  for (const slug of page.keptBuilt) {
+    if (slug === page.slug) continue;
+    const result = await trySnapshot(name, slug);
+    kept[slug] = result.ok ? result.kept : { reason: result.reason };
+    if (result.failed) break;
+  }
+  const stored = Object.values(kept).filter((lesson) => lesson.bytes);
+  console.info(`Faders: ${stored.length} lessons kept built in this browser ` +
+    `(${MB(stored.reduce((sum, lesson) => sum + lesson.bytes, 0))} MB).`);
+  return kept;
+}
+
+// `slug`'s lesson is rendered on the restored snapshot, and kept built if it can be.
+function trySnapshot(name, slug) {
   const trial = pythonWorker();
   return new Promise((resolve) => {
     let settled = false;
@@ -522,7 +544,7 @@ function trySnapshot(name) {
     };
     const timer = setTimeout(() => finish({ reason: "it took over a minute" }), TRIAL_TIMEOUT_MS);
     trial.onmessage = ({ data }) => {
-      if (data.type === "tried") finish(data.restored ? { ms: data.ms } : { reason: "the snapshot was not found" });
+      if (data.type === "tried") finish(data.restored ? { ms: data.ms, kept: data.kept } : { reason: "the snapshot was not found" });
       else if (data.type === "snapshot-failed" || data.type === "fatal") finish({ reason: data.reason || data.message, failed: true });
       else if (data.type === "error") finish({ reason: data.message }); // a download, say: not the snapshot's fault
     };
@@ -530,7 +552,7 @@ function trySnapshot(name) {
       event.preventDefault();
       finish({ reason: event.message || "its worker did not start" });
     };
-    trial.postMessage({ type: "trial", slug: page.slug, mainWasm: mainWasm() });
+    trial.postMessage({ type: "trial", slug, keep: page.keptBuilt.includes(slug), mainWasm: mainWasm() });
   });
 }
 

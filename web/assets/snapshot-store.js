@@ -6,7 +6,9 @@
 // taken, the format, and the browser's JSPI capability. The heap is `<name>`, the site's wheels
 // beside it `<name>.wheels` (a restore then needs no fetch and no HTTP cache: reading 22 MB from here
 // is much quicker than from the HTTP cache, which keeps them brotli-compressed), and the metadata
-// `<name>.json`, written last: a snapshot without metadata is never read.
+// `<name>.json`, written last: a snapshot without metadata is never read. Each lesson built on it
+// (worker.js, `build`) is `<name>.lesson-<slug>`, the words of its heap that differ from the base's
+// (heap-delta.js), with its metadata `<name>.lesson-<slug>.json`, written last too.
 import { FORMAT, capabilities } from "./pyodide-snapshot.js";
 
 const FOLDER = "faders-snapshot";
@@ -80,8 +82,12 @@ export async function findSnapshot(name) {
 }
 
 // All of a file's bytes, which must be `size`: through a read-only sync handle where the browser
-// has one (a worker), else as a File. `progress(loaded, size)` is told as they arrive.
-async function readAll(handle, size, progress = () => {}) {
+// has one (a worker), else as a File. `progress(loaded, size)` is told as they arrive. They are read
+// into a buffer of `place.capacity` bytes at `place.at` (where a lesson's snapshot wants the base's
+// bytes, for its delta to complete them).
+async function readAll(handle, size, progress = () => {}, place = { capacity: size, at: 0 }) {
+  const { capacity, at: offset } = place;
+  if (offset < 0 || offset + size > capacity) throw new Error(`${handle.name} (${size} bytes) does not fit in ${capacity}`);
   let reader = null;
   try {
     reader = await handle.createSyncAccessHandle({ mode: "read-only" });
@@ -89,14 +95,17 @@ async function readAll(handle, size, progress = () => {}) {
     const all = new Uint8Array(await (await handle.getFile()).arrayBuffer());
     if (all.length !== size) throw new Error(`${handle.name} is ${all.length} bytes, not ${size}`);
     progress(size, size);
-    return all;
+    if (capacity === size) return all;
+    const bytes = new Uint8Array(capacity);
+    bytes.set(all, offset);
+    return bytes;
   }
   try {
     const found = reader.getSize();
     if (found !== size) throw new Error(`${handle.name} is ${found} bytes, not ${size}`);
-    const bytes = new Uint8Array(size);
+    const bytes = new Uint8Array(capacity);
     for (let at = 0; at < size; at += CHUNK) {
-      const part = bytes.subarray(at, Math.min(at + CHUNK, size));
+      const part = bytes.subarray(offset + at, offset + Math.min(at + CHUNK, size));
       if (reader.read(part, { at }) !== part.length) throw new Error(`${handle.name} could not be read whole`);
       progress(at + part.length, size);
     }
@@ -108,24 +117,25 @@ async function readAll(handle, size, progress = () => {}) {
 
 // One of the snapshot's files, read whole and checked against the checksum in its metadata.
 // `done()` is called once the bytes are read, before they are checked.
-async function readChecked(fileName, size, sum, progress, done) {
+async function readChecked(fileName, size, sum, progress = undefined, done = () => {}, place = undefined) {
   const handle = await fileIn(await folder(), fileName);
   if (!handle) throw new Error(`the snapshot's ${fileName} is missing`);
-  const bytes = await readAll(handle, size, progress);
+  const bytes = await readAll(handle, size, progress, place);
   done();
-  if (checksum(bytes) !== sum) throw new Error(`the snapshot's ${fileName} does not match its checksum`);
+  const at = place?.at ?? 0;
+  if (checksum(bytes.subarray(at, at + size)) !== sum) throw new Error(`the snapshot's ${fileName} does not match its checksum`);
   return bytes;
 }
 
-// The snapshot's bytes, read into one buffer of the stored size and checked against the checksum
-// stored beside them. `progress(loaded, total)` is told as they arrive; a read slower than
-// `timeoutMs` gives up (the page then starts as it would without a snapshot).
-export async function readSnapshot(name, meta, progress, timeoutMs, mark = () => {}) {
+// The snapshot's bytes, read into one buffer (of the stored size, or into `place`: see readAll) and
+// checked against the checksum stored beside them. `progress(loaded, total)` is told as they
+// arrive; a read slower than `timeoutMs` gives up (the page then starts as it would without a snapshot).
+export async function readSnapshot(name, meta, progress, timeoutMs, mark = () => {}, place = undefined) {
   let timer;
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`reading took over ${timeoutMs / 1000} s`)), timeoutMs);
   });
-  const read = readChecked(name, meta.bytes, meta.checksum, progress, () => mark("snapshot bytes read"));
+  const read = readChecked(name, meta.bytes, meta.checksum, progress, () => mark("snapshot bytes read"), place);
   try {
     return await Promise.race([read, timeout]);
   } finally {
@@ -182,16 +192,44 @@ export async function storeSnapshot(name, bytes, meta, wheels) {
   return full;
 }
 
+// A lesson built on the snapshot `name`: its metadata, or null if it has none.
+export async function findLessonSnapshot(name, slug) {
+  const meta = await fileIn(await folder(), `${name}.lesson-${slug}.json`);
+  return meta ? JSON.parse(await (await meta.getFile()).text()) : null;
+}
+
+// The lesson's delta from the base snapshot (heap-delta.js), checked against its checksum.
+export function readLessonSnapshot(name, slug, meta) {
+  return readChecked(`${name}.lesson-${slug}`, meta.bytes, meta.checksum);
+}
+
+// Store a lesson built on the snapshot `name` (its delta, then its metadata). Returns the metadata.
+export async function storeLessonSnapshot(name, slug, delta, meta) {
+  const dir = await folder();
+  const full = { ...meta, bytes: delta.length, checksum: checksum(delta) };
+  try {
+    await writeFile(dir, `${name}.lesson-${slug}`, delta);
+    await writeFile(dir, `${name}.lesson-${slug}.json`, new TextEncoder().encode(JSON.stringify(full)));
+  } catch (error) {
+    for (const file of [`${name}.lesson-${slug}.json`, `${name}.lesson-${slug}`]) await dir.removeEntry(file).catch(() => {});
+    throw error;
+  }
+  return full;
+}
+
+const belongsTo = (file, name) => file === name || file.startsWith(`${name}.`);
+
+// The snapshot `name`, its wheels and its lessons (the metadata first: a half-deleted one is never read).
 export async function forgetSnapshot(name) {
   const dir = await folder();
   for (const file of [`${name}.json`, name, `${name}.wheels`]) await dir.removeEntry(file).catch(() => {});
+  for await (const file of dir.keys()) if (belongsTo(file, name)) await dir.removeEntry(file).catch(() => {});
 }
 
 // Snapshots of earlier versions of the site, deleted once this version starts without one (a file
 // another page is reading stays until a later start). Earlier versions kept theirs in Cache Storage.
 export async function forgetOthers(name) {
   const dir = await folder();
-  const kept = [name, `${name}.json`, `${name}.wheels`];
-  for await (const other of dir.keys()) if (!kept.includes(other)) await dir.removeEntry(other).catch(() => {});
+  for await (const other of dir.keys()) if (!belongsTo(other, name)) await dir.removeEntry(other).catch(() => {});
   if (typeof caches !== "undefined") await caches.delete(FOLDER);
 }

@@ -8,8 +8,10 @@
 // rely on are in pyodide-snapshot.js.
 import { loadPyodide } from "../pyodide/pyodide.mjs";
 import * as snapshot from "./pyodide-snapshot.js";
+import { applyHeapDelta, checkHeapDelta, heapDelta } from "./heap-delta.js";
 import {
-  findSnapshot, forgetOthers, forgetSnapshot, readSnapshot, readWheels, snapshotName, storeSnapshot,
+  findLessonSnapshot, findSnapshot, forgetOthers, forgetSnapshot, readLessonSnapshot, readSnapshot, readWheels,
+  snapshotName, storeLessonSnapshot, storeSnapshot,
 } from "./snapshot-store.js";
 import { unzip } from "./unzip.js";
 
@@ -297,9 +299,33 @@ async function startPython({ make = false, restore = null } = {}) {
   return pyodide;
 }
 
+// The lesson `slug` kept built on the snapshot `name` (see tryLesson), read and checked: its
+// metadata and its delta from the base heap; null (and a console line) if there is none or it
+// cannot be used, and the page restores the base instead.
+async function readBuiltLesson(name, meta, slug) {
+  try {
+    const lesson = await findLessonSnapshot(name, slug);
+    if (!lesson) return null;
+    if (lesson.base !== meta.checksum) throw new Error("it was built on another snapshot");
+    const delta = await readLessonSnapshot(name, slug, lesson);
+    return { meta: lesson, delta, layout: checkHeapDelta(delta) };
+  } catch (error) {
+    console.info(`Faders: the lesson kept built is not used (${describe(error)}).`);
+    return null;
+  }
+}
+
+// Where the base snapshot is read for a lesson's (heap-delta.js, checkHeapDelta): its bytes go at
+// `shift` in the lesson's; a negative shift is taken up by `pad` bytes before the lesson's start.
+function basePlace({ bytes, shift }) {
+  const pad = Math.max(0, -shift);
+  return { capacity: pad + bytes, at: pad + shift, pad };
+}
+
 // The reader's snapshot for this version of the site, read and checked; null if there is none,
 // the private file system cannot be used, or it cannot be read. `name` is null when it cannot even be named.
-async function findOwnSnapshot(failedName, stage) {
+// With `slug`, the heap is that lesson's, built, where one is kept (`built`: true).
+async function findOwnSnapshot(failedName, stage, slug = null) {
   let name = null;
   try {
     name = await snapshotName(await lockText, SNAPSHOT_CODE);
@@ -308,18 +334,25 @@ async function findOwnSnapshot(failedName, stage) {
     const meta = await findSnapshot(name);
     if (!meta) return { name };
     mark("snapshot found");
+    const built = slug ? await readBuiltLesson(name, meta, slug) : null;
     // The wheels first (22 MB): numpy's .so then compile on other threads while the heap is read.
     await preparePackages(readWheels(name, meta, mark)).files;
     stage("reading", { name, loaded: 0, total: meta.bytes });
+    const place = built ? basePlace(built.layout) : undefined;
     let last = 0;
     const bytes = await readSnapshot(name, meta, (loaded, total) => {
       if (performance.now() - last > 100) {
         last = performance.now();
         stage("reading", { name, loaded, total });
       }
-    }, READ_TIMEOUT_MS, mark);
+    }, READ_TIMEOUT_MS, mark, place);
     mark("snapshot checked");
-    return { name, restore: { bytes, meta } };
+    if (!built) return { name, restore: { bytes, meta } };
+    // The lesson's snapshot: the base's bytes where it wants them, then the words that differ.
+    const lessonBytes = bytes.subarray(place.pad, place.pad + built.layout.bytes);
+    applyHeapDelta(lessonBytes, built.delta);
+    mark("lesson's heap made");
+    return { name, restore: { bytes: lessonBytes, meta: built.meta }, built: true };
   } catch (error) {
     packages?.forget();
     console.info(`Faders: starting without a snapshot (${describe(error)}).`);
@@ -329,15 +362,18 @@ async function findOwnSnapshot(failedName, stage) {
 }
 
 // `trial`: restore the snapshot just stored and render the lesson, then only say how it went (the
-// page's trial of a new snapshot); nothing is started without a snapshot.
-async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapshot = null, forget = null, trial = false } = {}) {
+// page's trial of a new snapshot); nothing is started without a snapshot. With `keep`, the lesson
+// so built is kept as a snapshot of its own (tryLesson).
+async function start(slug, query, wantsGpu, {
+  allowSnapshot = true, failedSnapshot = null, forget = null, trial = false, keep = false,
+} = {}) {
   const began = performance.now();
   const stage = (name, fields = {}) => post("progress", { stage: name, elapsed: performance.now() - began, ...fields });
   const gpu = wantsGpu ? startGpu() : Promise.resolve(null);
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
   mark("script imported");
-  const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage) : { name: null };
+  const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage, trial ? null : slug) : { name: null };
   const restored = Boolean(found.restore);
   if (trial && !restored) {
     post("tried", { restored: false });
@@ -346,8 +382,11 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   let pyodide;
   if (restored) {
     stage("restoring");
+    // The base heap, which a lesson kept built is stored as a change of.
+    const base = keep ? { bytes: found.restore.bytes.slice(), checksum: found.restore.meta.checksum } : null;
     try {
-      pyodide = await startPython({ restore: found.restore });
+      // Only a session started to make a snapshot can take one (pyodide-snapshot.js, takeSnapshot).
+      pyodide = await startPython({ restore: found.restore, make: keep });
       snapshot.afterRestore(pyodide, found.restore.meta, found.restore.bytes);
       mark("after restore");
     } catch (error) {
@@ -356,6 +395,7 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
       return false;
     }
     found.restore = null; // the bytes are Python's heap now
+    if (trial) return tryLesson(pyodide, slug, found.name, base, began);
   } else {
     stage("packages");
     pyodide = await startPython();
@@ -370,14 +410,11 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
   stage("render");
   const doc = link.render();
   mark("rendered");
-  if (trial) {
-    post("tried", { restored: true, ms: performance.now() - began });
-    return false;
-  }
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
   post("render", {
-    payload: doc, elapsed: performance.now() - began, path: restored ? "snapshot" : "cold", timings, origin: performance.timeOrigin,
+    payload: doc, elapsed: performance.now() - began, timings, origin: performance.timeOrigin,
+    path: found.built ? "lesson-snapshot" : restored ? "snapshot" : "cold",
   });
   // No snapshot for this version yet (and none failed): the page may have one made, once ready.
   if (found.name && !found.failed && !restored) {
@@ -385,6 +422,29 @@ async function start(slug, query, wantsGpu, { allowSnapshot = true, failedSnapsh
     post("snapshot-wanted", { name: found.name });
   }
   return true;
+}
+
+// The trial of a restored snapshot: the lesson built and rendered at its defaults (not drawn), as its
+// page will. With the base heap (`base`: its bytes), the lesson is then kept built: the heap is
+// stored as the words that differ from the base's (with the base's checksum, so that it is never put
+// on another), and the lesson's page restores it with its lesson and document at hand
+// (faders.browser.prebuild and start). Says how it went ("tried").
+async function tryLesson(pyodide, slug, name, base, began) {
+  pyodide.runPython("from faders.browser import prebuild; prebuild")(slug);
+  const ms = performance.now() - began;
+  let kept = null;
+  if (base) {
+    try {
+      const { bytes, meta } = snapshot.takeSnapshot(pyodide);
+      const delta = heapDelta(base.bytes, bytes);
+      const stored = await storeLessonSnapshot(name, slug, delta, { ...meta, base: base.checksum });
+      kept = { bytes: stored.bytes };
+    } catch (error) {
+      kept = { reason: describe(error) };
+    }
+  }
+  post("tried", { restored: true, ms, kept });
+  return false;
 }
 
 // A second worker, started by the page once its lesson is ready: start Python as a restore will
@@ -446,7 +506,7 @@ self.onmessage = (event) => {
       if (started) early.splice(0).forEach(handle);
     }, report);
   } else if (message.type === "trial") {
-    start(message.slug, {}, false, { trial: true }).catch(report);
+    start(message.slug, {}, false, { trial: true, keep: message.keep }).catch(report);
   } else if (message.type === "make") {
     reuse = "force-cache";
     make();
