@@ -232,10 +232,11 @@ def _not_yet_linked(kind: str, payload: str) -> None:
     raise RuntimeError(f"a lesson built ahead sent '{kind}' before a page took it over")
 
 
-def prebuild(slug: str) -> None:
+def prebuild(slug: str) -> str:
     """Build and render `slug` at its defaults, to be kept in a snapshot of this runtime (the page
-    restored from it takes the lesson over in start()). Nothing may reach a page meanwhile."""
+    restored from it takes the lesson over in start()); return its document. Nothing may reach a
+    page meanwhile."""
     global _built
     link = start(slug, "{}", _not_yet_linked)
-    link.render()
     _built = link
+    return link.render()

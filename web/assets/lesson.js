@@ -307,7 +307,29 @@ function loadBokeh() {
   return bokehLoaded;
 }
 
+// The lesson's document drawn; then the page is live once Python says it holds the same document.
+// A lesson kept built in the reader's snapshot sends its document ahead ("document"), and it is
+// drawn while its Python is restored; "render" then comes without one. Should that Python fail
+// (the page then starts one afresh), "render" brings another document, which replaces it.
+let drawnAhead = null;
+let shown = null; // the drawn document's root views
+
 async function draw(payload) {
+  if (payload === null) {
+    await drawnAhead;
+  } else {
+    if (drawnAhead) await drawnAhead.then(undraw, () => {});
+    await embed(payload);
+  }
+  worker.postMessage({ type: "rendered" });
+  root.dataset.fadersState = "ready";
+  performance.mark("faders-ready");
+  markReady();
+  tellHost({ event: "ready" });
+  goToPlace();
+}
+
+async function embed(payload) {
   await new Promise((resolve) =>
     document.readyState === "loading"
       ? document.addEventListener("DOMContentLoaded", resolve, { once: true })
@@ -319,6 +341,7 @@ async function draw(payload) {
   await loadBokeh();
   (await bokehRedraws).lightenRedraws(window.Bokeh, window); // before the first redraw
   const [views] = await window.Bokeh.embed.embed_items(docs_json, render_items);
+  shown = views;
   performance.mark("faders-embedded");
   jsdoc = [...views.roots.values()][0].model.document;
   jsdoc.on_change(sendChange, false);
@@ -327,12 +350,14 @@ async function draw(payload) {
   listen(jsdoc, $("faders-announce"));
   $("faders-preview").hidden = true;
   $("faders-loader").hidden = true;
-  worker.postMessage({ type: "rendered" });
-  root.dataset.fadersState = "ready";
-  performance.mark("faders-ready");
-  markReady();
-  tellHost({ event: "ready" });
-  goToPlace();
+}
+
+function undraw() {
+  for (const view of shown.roots.values()) view.remove();
+  $("faders-live").replaceChildren();
+  jsdoc = null;
+  busy = false; // what the reader changed there went to the Python that failed
+  queued = [];
 }
 
 function onWorkerMessage({ data: message }) {
@@ -344,9 +369,13 @@ function onWorkerMessage({ data: message }) {
       if (message.name) snapshotName = message.name;
       if (message.stage === "reading" || message.stage === "restoring") watchRestore();
       return showProgress(message);
+    case "document":
+      performance.mark("faders-document");
+      drawnAhead = embed(message.payload);
+      return void drawnAhead.catch(() => {}); // said when the lesson goes live (draw)
     case "render":
       clearTimeout(restoreWatch);
-      performance.mark("faders-document");
+      if (!drawnAhead) performance.mark("faders-document");
       root.dataset.fadersStart = message.path;
       // The worker's clock starts with the worker: its steps on the page's clock, for the bench.
       window.fadersStartTimings = Object.fromEntries(Object.entries(message.timings ?? {}).map(

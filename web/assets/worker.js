@@ -324,8 +324,9 @@ function basePlace({ bytes, shift }) {
 
 // The reader's snapshot for this version of the site, read and checked; null if there is none,
 // the private file system cannot be used, or it cannot be read. `name` is null when it cannot even be named.
-// With `slug`, the heap is that lesson's, built, where one is kept (`built`: true).
-async function findOwnSnapshot(failedName, stage, slug = null) {
+// With `slug`, the heap is that lesson's, built, where one is kept (`built`: true); `ahead(document)`
+// is then handed the document it rendered, for the page to draw while Python is restored.
+async function findOwnSnapshot(failedName, stage, slug = null, ahead = null) {
   let name = null;
   try {
     name = await snapshotName(await lockText, SNAPSHOT_CODE);
@@ -335,6 +336,7 @@ async function findOwnSnapshot(failedName, stage, slug = null) {
     if (!meta) return { name };
     mark("snapshot found");
     const built = slug ? await readBuiltLesson(name, meta, slug) : null;
+    if (built && ahead) ahead(built.meta.document);
     // The wheels first (22 MB): numpy's .so then compile on other threads while the heap is read.
     await preparePackages(readWheels(name, meta, mark)).files;
     stage("reading", { name, loaded: 0, total: meta.bytes });
@@ -373,7 +375,14 @@ async function start(slug, query, wantsGpu, {
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
   mark("script imported");
-  const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage, trial ? null : slug) : { name: null };
+  // A lesson kept built is handed over at its defaults (faders.browser.start): its document can go
+  // to the page before Python is back.
+  let sentAhead = null;
+  const ahead = Object.keys(query).every((key) => key === "embed") && !wantsGpu ? (document) => {
+    sentAhead = document;
+    post("document", { payload: document });
+  } : null;
+  const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage, trial ? null : slug, ahead) : { name: null };
   const restored = Boolean(found.restore);
   if (trial && !restored) {
     post("tried", { restored: false });
@@ -413,7 +422,7 @@ async function start(slug, query, wantsGpu, {
   // What start-up made stays for the page's life: later collections need not look at it again.
   pyodide.runPython("import gc; gc.freeze(); gc.enable()");
   post("render", {
-    payload: doc, elapsed: performance.now() - began, timings, origin: performance.timeOrigin,
+    payload: doc === sentAhead ? null : doc, elapsed: performance.now() - began, timings, origin: performance.timeOrigin,
     path: found.built ? "lesson-snapshot" : restored ? "snapshot" : "cold",
   });
   // No snapshot for this version yet (and none failed): the page may have one made, once ready.
@@ -430,14 +439,14 @@ async function start(slug, query, wantsGpu, {
 // on another), and the lesson's page restores it with its lesson and document at hand
 // (faders.browser.prebuild and start). Says how it went ("tried").
 async function tryLesson(pyodide, slug, name, base, began) {
-  pyodide.runPython("from faders.browser import prebuild; prebuild")(slug);
+  const document = pyodide.runPython("from faders.browser import prebuild; prebuild")(slug);
   const ms = performance.now() - began;
   let kept = null;
   if (base) {
     try {
       const { bytes, meta } = snapshot.takeSnapshot(pyodide);
       const delta = heapDelta(base.bytes, bytes);
-      const stored = await storeLessonSnapshot(name, slug, delta, { ...meta, base: base.checksum });
+      const stored = await storeLessonSnapshot(name, slug, delta, { ...meta, base: base.checksum, document });
       kept = { bytes: stored.bytes };
     } catch (error) {
       kept = { reason: describe(error) };
