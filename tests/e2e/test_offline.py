@@ -59,7 +59,7 @@ def test_every_lesson_opens_offline_after_one(guard: Guarded, site: tuple[str, P
     try:
         lesson = open_lesson(guard, base_url + "lessons/knn.html?k=3")
         assert lesson.evaluate("faders.get()")["settings"]["k"] in (3, "3")
-        assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "snapshot"
+        assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "lesson-snapshot"
         # Python's main wasm came from the HTTP cache under its sha256, where V8 keeps its code.
         assert lesson.workers[0].evaluate(WASM_READS_JS) == [[NAMED_WASM, "cache"]]
         index = guard.new_page()
@@ -109,7 +109,7 @@ def test_without_the_http_cache_the_offline_copy_serves_python(guard: Guarded,
     guard.context.set_offline(True)
     try:
         lesson = open_lesson(guard, base_url + "lessons/scale.html")
-        assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "snapshot"
+        assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "lesson-snapshot"
         # Asked for by name from the HTTP cache, then the network; both failed.
         *named, last = lesson.workers[0].evaluate(WASM_READS_JS)
         assert named == [[NAMED_WASM, ""], [NAMED_WASM, ""]] and last == ["pyodide.asm.wasm", "cache-storage"]

@@ -1,6 +1,6 @@
 """The reader's own snapshot of the started runtime (web/assets/pyodide-snapshot.js): made after a
-first lesson is ready, restored by the next page, and sound once restored; every way it can fail
-leaves the page starting as it would without one.
+first lesson is ready, with every lesson kept built on it, restored by the next page, and sound once
+restored; every way it can fail leaves the page starting as it would without one.
 
 This must pass before Pyodide or any wheel is upgraded: the snapshot relies on Pyodide's internals.
 One browser context (site storage is per context), pages loaded in order: the first makes the
@@ -15,8 +15,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page
 
-from faders.lessons import LESSON_CLASSES
-from tests.e2e.conftest import Guarded, guarding, open_lesson
+from faders.lessons import LESSON_CLASSES, lesson_class
+from faders.lessons.logits import LogitsLesson
+from tests.e2e.conftest import Guarded, guarding, live, open_lesson, snapshot
 from tools.waiting import wait_until
 
 MADE_TIMEOUT_MS = 180_000
@@ -110,7 +111,7 @@ STORE_JS = """async ([action, extra]) => {
   };
   const { checksum } = await import(new URL("/assets/snapshot-store.js", location.href).href);
   const keys = await names(dir);
-  const meta = keys.find((n) => n.endsWith(".json"));
+  const meta = keys.find((n) => /^snapshot-[0-9a-f]+[.]json$/.test(n));
   const body = meta && meta.slice(0, -5);
   if (action === "keys") return keys;
   if (action === "backup") {
@@ -124,16 +125,20 @@ STORE_JS = """async ([action, extra]) => {
     }
     return (await names(dir)).length;
   }
-  // Change one byte of the heap (or of the wheels stored beside it): at `extra.at`; the checksum in
-  // the metadata is kept (corrupt bytes) or updated to match (the bytes read well, and Python's
-  // restore meets them).
-  const file = extra.wheels ? `${body}.wheels` : body;
+  // Change one byte of the heap (or of the wheels stored beside it, or of a lesson kept built): at
+  // `extra.at`; the checksum in the metadata is kept (corrupt bytes) or updated to match (the bytes
+  // read well, and Python's restore meets them). In a lesson's delta, `header` is a byte of its
+  // snapshot's header (web/assets/heap-delta.js: its first run, which starts at word 0).
+  const file = extra.lesson ? `${body}.lesson-${extra.lesson}` : extra.wheels ? `${body}.wheels` : body;
+  const metaFile = extra.lesson ? `${file}.json` : meta;
   const bytes = await read(dir, file);
-  bytes[extra.at] ^= 0xff;
-  const info = JSON.parse(new TextDecoder().decode(await read(dir, meta)));
+  const at = extra.header === undefined ? extra.at
+    : 4 * (3 + 2 * new Uint32Array(bytes.buffer)[2]) + extra.header;
+  bytes[at] ^= 0xff;
+  const info = JSON.parse(new TextDecoder().decode(await read(dir, metaFile)));
   if (extra.resign) info[extra.wheels ? "wheelsChecksum" : "checksum"] = checksum(bytes);
   await write(dir, file, bytes);
-  await write(dir, meta, new TextEncoder().encode(JSON.stringify(info)));
+  await write(dir, metaFile, new TextEncoder().encode(JSON.stringify(info)));
   return info.checksum;
 }"""
 
@@ -177,6 +182,59 @@ CHECKSUM_JS = """async () => {
 }"""
 
 
+# A lesson's snapshot stored as a delta from the base (web/assets/heap-delta.js): random snapshots
+# whose headers differ in length and whose heaps differ in scattered words (and in length) come
+# back byte for byte; a delta that does not add up is refused before anything is written.
+DELTA_JS = """async () => {
+  const { heapDelta, checkHeapDelta, applyHeapDelta } =
+    await import(new URL("/assets/heap-delta.js", location.href).href);
+  let seed = 7;
+  const random = (n) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
+  const snapshot = (header, heap) => {
+    const bytes = new Uint8Array(header + heap.length).map(() => random(256));
+    new Uint32Array(bytes.buffer)[1] = header;
+    bytes.set(heap, header);
+    return bytes;
+  };
+  let same = 0;
+  let smaller = 0;
+  for (let round = 0; round < 100; round++) {
+    const heap = new Uint8Array(4 * (1000 + random(3000))).map(() => random(256));
+    const grown = new Uint8Array(heap.length + 4 * random(50));
+    grown.set(heap);
+    for (let edit = random(40); edit > 0; edit--) grown[random(grown.length)] ^= 1 + random(255);
+    const before = snapshot(16 * (1 + random(4)), heap);
+    const after = snapshot(16 * (1 + random(4)), grown);
+    const delta = heapDelta(before, after);
+    const { bytes, shift } = checkHeapDelta(delta);
+    const pad = Math.max(0, -shift);
+    const buffer = new Uint8Array(pad + bytes);
+    buffer.set(before, pad + shift);
+    const made = buffer.subarray(pad, pad + bytes);
+    applyHeapDelta(made, delta);
+    same += made.length === after.length && made.every((b, i) => b === after[i]);
+    smaller += delta.length < after.length / 2;
+  }
+  const refused = (edit) => {
+    const delta = heapDelta(snapshot(16, new Uint8Array(64)), snapshot(16, new Uint8Array(64).fill(1)));
+    edit(new Uint32Array(delta.buffer));
+    const heap = new Uint8Array(80).fill(9);
+    try {
+      applyHeapDelta(heap, delta);
+    } catch (error) {
+      return heap.every((b) => b === 9) && error.message;
+    }
+    return false;
+  };
+  return {
+    same, smaller,
+    past: refused((d) => { d[3] = 19; }),
+    short: refused((d) => { d[2] = 0; }),
+    other: refused((d) => { d[0] = 21; }),
+  };
+}"""
+
+
 @pytest.fixture(scope="module")
 def guard(gpu_browser: Browser) -> Iterator[Guarded]:
     yield from guarding(gpu_browser, snapshots=True)
@@ -210,8 +268,15 @@ def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
     # Restored once in a trial worker, which rendered the lesson; nothing marked as failed.
     assert made["trial"]["ok"] and made["trial"]["ms"] > 0, made["trial"]
     assert failed_name(page) is None
-    assert stored(page, "keys") == [made["name"], made["name"] + ".json", made["name"] + ".wheels"]
-    assert stored(page, "backup") == 3
+    # Every lesson but the one whose page hands Python the GPU, kept built: each stored as the
+    # words its heap changed, a few MB of a 63 MB heap.
+    kept = sorted(slug for slug in LESSON_CLASSES if not lesson_class(slug).measures_gpu)
+    assert sorted(made["lessons"]) == kept
+    assert all(1e6 < lesson["bytes"] < 30e6 for lesson in made["lessons"].values()), made["lessons"]
+    name = made["name"]
+    lesson_files = [f"{name}.lesson-{slug}{ending}" for slug in kept for ending in ("", ".json")]
+    assert stored(page, "keys") == sorted([name, f"{name}.json", f"{name}.wheels", *lesson_files])
+    assert stored(page, "backup") == 3 + len(lesson_files)
     page.close()
 
 
@@ -221,6 +286,17 @@ def test_the_checksum_catches_corrupt_bytes(guard: Guarded, base_url: str) -> No
     assert page.evaluate(CHECKSUM_JS) == {"defined": [True, True], "format": True, "same": True,
                                           "flipped": [True, True, True], "moved": True, "zeroed": True,
                                           "unaligned": True}
+    page.close()
+
+
+def test_a_lesson_is_stored_as_the_words_it_changed(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    found = page.evaluate(DELTA_JS)
+    assert found["same"] == 100 and found["smaller"] == 100
+    assert found["past"] == "the lesson's snapshot writes past its end"
+    assert found["short"] == "the lesson's snapshot is not whole"
+    assert found["other"] == "the lesson's snapshot is for another heap"
     page.close()
 
 
@@ -240,13 +316,56 @@ def test_restored_python_builds_every_lesson_and_is_sound(guard: Guarded, base_u
     assert (out["js_timer"], out["js_math"], out["js_function"]) == ("fired", 7, 42)
     assert out["gpu"], "WebGPU did not start on SwiftShader"
     assert out["gpu_matmul_error"] < 1e-3
-    # Fresh random state: a second restore draws other numbers than this one.
+    # Fresh random state: a second restore (of a lesson kept built) draws other numbers than this one.
     again = open_lesson(guard, base_url + "lessons/knn.html")
-    assert started(again) == "snapshot"
+    assert started(again) == "lesson-snapshot"
     second = again.workers[0].evaluate("pyodide.runPython('import random; random.random()')")
     assert second != out["random"]
     page.close()
     again.close()
+
+
+def same_numbers(shown: object, expected: object) -> bool:
+    """The page's numbers are CPython's, to the last few bits (Pyodide's libm rounds its own way)."""
+    if isinstance(expected, dict):
+        return isinstance(shown, dict) and shown.keys() == expected.keys() and all(
+            same_numbers(shown[key], value) for key, value in expected.items())
+    if isinstance(expected, list | tuple):
+        return isinstance(shown, list) and len(shown) == len(expected) and all(
+            same_numbers(a, b) for a, b in zip(shown, expected, strict=True))
+    if isinstance(expected, float):
+        return shown == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    return shown == expected
+
+
+def as_json(value: object) -> object:
+    return json.loads(json.dumps(value))
+
+
+def test_a_lesson_kept_built_is_drawn_ahead_and_comes_alive(guard: Guarded, base_url: str) -> None:
+    page = open_lesson(guard, base_url + "lessons/logits.html?embed=1")
+    assert started(page) == "lesson-snapshot"
+    # The document went to the page before Python was back, and the page drew it once.
+    steps = page.evaluate("window.fadersStartTimings")
+    assert steps["document sent"] < steps["Python started"]
+    assert page.evaluate("performance.getEntriesByName('faders-embedded').length") == 1
+    assert page.evaluate("document.querySelectorAll('#faders-live > *').length") == 1
+    lesson = LogitsLesson()
+    assert same_numbers(snapshot(page)["results"], as_json(lesson.results()))
+    # Python holds the drawn document: a setting changes the numbers and the screen.
+    page.evaluate("faders.set({t: 2})")
+    lesson.apply({"t": "2"})
+    assert same_numbers(snapshot(page)["results"], as_json(lesson.results()))
+    entropy = f"Entropy {lesson.results()['entropy_bits']:.3f} bits."
+    live(page).get_by_text(entropy).first.wait_for()
+    page.close()
+    # A link with settings of its own: the lesson is built afresh on the restored heap, with them.
+    page = open_lesson(guard, base_url + "lessons/logits.html?t=0.5")
+    assert started(page) == "lesson-snapshot"
+    fresh = LogitsLesson()
+    fresh.apply({"t": "0.5"})
+    assert same_numbers(snapshot(page)["results"], as_json(fresh.results()))
+    page.close()
 
 
 def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> None:
@@ -259,6 +378,41 @@ def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> Non
     assert started(page) == "cold"
     assert failed_name(page) == name
     assert any("build id mismatch" in line for line in guard.console)
+    page.close()
+
+
+def test_a_corrupt_lesson_restores_the_snapshot_without_it(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page)
+    stored(page, "change", {"lesson": "scale", "at": 100_000, "resign": False})
+    guard.console.clear()
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/scale.html")
+    assert started(page) == "snapshot"
+    assert any("the lesson kept built is not used" in line and "does not match its checksum" in line
+               for line in guard.console)
+    assert failed_name(page) is None  # the snapshot itself is sound, and still used
+    page.close()
+
+
+def test_a_lesson_drawn_ahead_whose_restore_throws_is_drawn_again_cold(guard: Guarded, base_url: str) -> None:
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page)
+    name = stored(page, "keys")[0]
+    stored(page, "change", {"lesson": "function", "header": 16, "resign": True})  # Pyodide's build id
+    guard.console.clear()
+    page.close()
+    page = open_lesson(guard, base_url + "lessons/function.html")
+    assert started(page) == "cold"
+    assert failed_name(page) == name
+    assert any("build id mismatch" in line for line in guard.console)
+    # The document drawn ahead made way for the cold Python's, which is live.
+    assert page.evaluate("performance.getEntriesByName('faders-embedded').length") == 2
+    assert page.evaluate("document.querySelectorAll('#faders-live > *').length") == 1
+    page.evaluate("faders.set({lr: 0.2})")
+    assert snapshot(page)["settings"]["lr"] in (0.2, "0.2")
     page.close()
 
 

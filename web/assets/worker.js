@@ -381,6 +381,7 @@ async function start(slug, query, wantsGpu, {
   const ahead = Object.keys(query).every((key) => key === "embed") && !wantsGpu ? (document) => {
     sentAhead = document;
     post("document", { payload: document });
+    mark("document sent");
   } : null;
   const found = allowSnapshot ? await findOwnSnapshot(failedSnapshot, stage, trial ? null : slug, ahead) : { name: null };
   const restored = Boolean(found.restore);
