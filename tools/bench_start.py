@@ -119,6 +119,10 @@ def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict
             raise RuntimeError(f"the snapshot's trial failed: {made['trial']}")
         out["trial_s"] = made["trial"]["ms"] / 1e3
         out["snapshot_mb"] = made["bytes"] / 1e6
+        kept = [lesson["bytes"] for lesson in made["lessons"].values() if "bytes" in lesson]
+        out["kept_lessons"] = len(kept)
+        out["kept_mb"] = sum(kept) / 1e6
+        out["kept_s"] = made["keptMs"] / 1e3
         wait_until(page, OFFLINE_READY, timeout=300_000, polling=250)
         time.sleep(1)
         out["longest_task_ms"] = page.evaluate(LONGEST_AFTER_READY)
@@ -180,6 +184,9 @@ def print_table(runs: dict[str, list[dict[str, float]]], print_rows) -> None:  #
         ("snapshot: its trial (restored, lesson rendered, third worker)", "trial_s", "s", "report"),
         ("longest page task after ready, while it is made", "longest_task_ms", "ms", "≤ 50 ms"),
         ("snapshot size", "snapshot_mb", "MB", ""),
+        ("lessons kept built on it (after the trial)", "kept_lessons", "", "every lesson but gpus"),
+        ("  their deltas, stored beside it", "kept_mb", "MB", ""),
+        ("  time to keep them built (one worker each, after the trial)", "kept_s", "s", "report"),
     ]
     print(f"\nStarting a lesson, headless Chromium, median of {ROUNDS} rounds (each an empty profile); "
           "today = the worker before snapshots")

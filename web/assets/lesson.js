@@ -499,8 +499,9 @@ function makeSnapshot(name) {
         console.info(`Faders: Python saved in this browser for the next lessons (${MB(data.bytes)} MB; ` +
           `started in ${Math.round(data.startMs)} ms, snapshot ${Math.round(data.takeMs)} ms, stored in ${Math.round(data.storeMs)} ms` +
           (trial.ok ? `, restored and rendered once in ${Math.round(trial.ms)} ms).` : `); its trial restore did not finish: ${trial.reason}.`));
+        const keeping = performance.now();
         const lessons = trial.ok ? await keepLessonsBuilt(data.name, trial) : {};
-        done({ ...data, trial, lessons });
+        done({ ...data, trial, lessons, keptMs: performance.now() - keeping });
       } else if (data.type === "make-failed") {
         snapshotFailed({ name: data.name || name, reason: data.reason });
         done(data);
