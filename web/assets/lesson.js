@@ -540,7 +540,8 @@ function controlled(ms) {
 
 // Every lesson that can be kept built on the new snapshot (all but those that start the GPU with
 // the page), one worker after another, this page's own in its trial. Each restores the snapshot,
-// builds and renders its lesson and stores the words of the heap that changed (2-3 MB, 1-2 s here):
+// builds and renders its lesson and stores the words of the heap that changed (3-4 MB, 18 MB for
+// language-model; about 1 s each here):
 // the page of any of them then restores with its lesson built. A snapshot that fails one of these
 // restores is not used again. Returns {slug: {bytes} or {reason}}.
 async function keepLessonsBuilt(name, trial) {

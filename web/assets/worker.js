@@ -375,8 +375,9 @@ async function start(slug, query, wantsGpu, {
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
   mark("script imported");
-  // A lesson kept built is handed over at its defaults (faders.browser.start): its document can go
-  // to the page before Python is back.
+  // A lesson kept built is handed over at its defaults (faders.browser.start, by the same rule):
+  // its document can go to the page before Python is back. Were the rules ever to differ, the page
+  // would draw Python's own document in its place: slower, never wrong.
   let sentAhead = null;
   const ahead = Object.keys(query).every((key) => key === "embed") && !wantsGpu ? (document) => {
     sentAhead = document;
