@@ -386,6 +386,8 @@ function onWorkerMessage({ data: message }) {
       return snapshotFailed(message);
     case "snapshot-wanted":
       return ready.then(() => makeSnapshotLater(message.name), () => {});
+    case "lesson-wanted":
+      return ready.then(() => keepLessonLater(message.name), () => {});
     case "patch":
       return queuePatch(JSON.parse(message.payload));
     case "idle":
@@ -467,10 +469,20 @@ function snapshotFailed({ name, reason, restart }) {
 
 // The snapshot is made in a worker of its own, after the lesson is ready and the browser idle:
 // all its work is off the page's thread, and the lesson's own worker is left alone.
+const whenIdle = (work) => (window.requestIdleCallback || ((callback) => setTimeout(callback, 1000)))(work, { timeout: 3000 });
+
 function makeSnapshotLater(name) {
   snapshotName = name;
-  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 1000));
-  idle(() => alone("faders-snapshot-make", () => makeSnapshot(name)), { timeout: 3000 });
+  whenIdle(() => alone("faders-snapshot-make", () => makeSnapshot(name)));
+}
+
+// A page restored from the snapshot without its lesson kept built (the first page was closed before
+// it was, or its copy was found corrupt) keeps it built now, as the first page would have.
+function keepLessonLater(name) {
+  if (!page.keptBuilt.includes(page.slug)) return;
+  whenIdle(() => alone("faders-snapshot-make", async () => {
+    window.fadersLessonKept = await trySnapshot(name, page.slug);
+  }));
 }
 
 // `work()` unless another page of the site is doing it now (three embeds on one blog post make

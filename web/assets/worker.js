@@ -432,6 +432,8 @@ async function start(slug, query, wantsGpu, {
     forgetOthers(found.name).catch(() => {});
     post("snapshot-wanted", { name: found.name });
   }
+  // Restored, but without this lesson kept built: the page may keep it, once ready.
+  if (restored && !found.built) post("lesson-wanted", { name: found.name });
   return true;
 }
 
