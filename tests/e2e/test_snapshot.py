@@ -258,6 +258,19 @@ def reset(page: Page, name: str | None = None) -> None:
     page.evaluate("localStorage.removeItem('faders-snapshot-failed')")
 
 
+def spoil(guard: Guarded, base_url: str, change: dict) -> str:
+    """Put the good snapshot back, then change its stored files as STORE_JS's `change` does; returns
+    the snapshot's name. The console is cleared for the page that meets it."""
+    page = guard.new_page()
+    page.goto(base_url + "index.html")
+    reset(page)
+    name = stored(page, "keys")[0]
+    stored(page, "change", change)
+    guard.console.clear()
+    page.close()
+    return name
+
+
 def test_first_page_makes_a_snapshot(guard: Guarded, base_url: str) -> None:
     page = open_lesson(guard, base_url + "lessons/function.html")
     assert started(page) == "cold"
@@ -382,12 +395,7 @@ def test_a_restore_that_throws_starts_cold(guard: Guarded, base_url: str) -> Non
 
 
 def test_a_corrupt_lesson_is_passed_over_then_kept_again(guard: Guarded, base_url: str) -> None:
-    page = guard.new_page()
-    page.goto(base_url + "index.html")
-    reset(page)
-    stored(page, "change", {"lesson": "scale", "at": 100_000, "resign": False})
-    guard.console.clear()
-    page.close()
+    spoil(guard, base_url, {"lesson": "scale", "at": 100_000, "resign": False})
     page = open_lesson(guard, base_url + "lessons/scale.html")
     assert started(page) == "snapshot"
     assert any("the lesson kept built is not used" in line and "does not match its checksum" in line
@@ -403,13 +411,7 @@ def test_a_corrupt_lesson_is_passed_over_then_kept_again(guard: Guarded, base_ur
 
 
 def test_a_lesson_drawn_ahead_whose_restore_throws_is_drawn_again_cold(guard: Guarded, base_url: str) -> None:
-    page = guard.new_page()
-    page.goto(base_url + "index.html")
-    reset(page)
-    name = stored(page, "keys")[0]
-    stored(page, "change", {"lesson": "function", "header": 16, "resign": True})  # Pyodide's build id
-    guard.console.clear()
-    page.close()
+    name = spoil(guard, base_url, {"lesson": "function", "header": 16, "resign": True})  # Pyodide's build id
     page = open_lesson(guard, base_url + "lessons/function.html")
     assert started(page) == "cold"
     assert failed_name(page) == name
@@ -423,13 +425,7 @@ def test_a_lesson_drawn_ahead_whose_restore_throws_is_drawn_again_cold(guard: Gu
 
 
 def test_corrupt_wheels_start_cold(guard: Guarded, base_url: str) -> None:
-    page = guard.new_page()
-    page.goto(base_url + "index.html")
-    reset(page)
-    name = stored(page, "keys")[0]
-    stored(page, "change", {"at": 1_000_000, "resign": False, "wheels": True})
-    guard.console.clear()
-    page.close()
+    name = spoil(guard, base_url, {"at": 1_000_000, "resign": False, "wheels": True})
     page = open_lesson(guard, base_url + "lessons/function.html")
     assert started(page) == "cold"
     assert any(f"{name}.wheels does not match its checksum" in line for line in guard.console)
@@ -437,12 +433,7 @@ def test_corrupt_wheels_start_cold(guard: Guarded, base_url: str) -> None:
 
 
 def test_corrupt_bytes_start_cold(guard: Guarded, base_url: str) -> None:
-    page = guard.new_page()
-    page.goto(base_url + "index.html")
-    reset(page)
-    stored(page, "change", {"at": 20_000_000, "resign": False})
-    guard.console.clear()
-    page.close()
+    spoil(guard, base_url, {"at": 20_000_000, "resign": False})
     page = open_lesson(guard, base_url + "lessons/logits.html")
     assert started(page) == "cold"
     assert any("does not match its checksum" in line for line in guard.console)

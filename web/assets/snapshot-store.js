@@ -7,7 +7,7 @@
 // beside it `<name>.wheels` (a restore then needs no fetch and no HTTP cache: reading 22 MB from here
 // is much quicker than from the HTTP cache, which keeps them brotli-compressed), and the metadata
 // `<name>.json`, written last: a snapshot without metadata is never read. Each lesson built on it
-// (worker.js, `build`) is `<name>.lesson-<slug>`, the words of its heap that differ from the base's
+// (worker.js, `tryLesson`) is `<name>.lesson-<slug>`, the words of its heap that differ from the base's
 // (heap-delta.js), with its metadata `<name>.lesson-<slug>.json`, written last too.
 import { FORMAT, capabilities } from "./pyodide-snapshot.js";
 
@@ -76,8 +76,12 @@ export async function snapshotName(lockText, code) {
 
 // The stored snapshot's metadata, or null if there is none of this name. Throws where the private
 // file system cannot be used (storage switched off, an older browser).
-export async function findSnapshot(name) {
-  const meta = await fileIn(await folder(), `${name}.json`);
+export function findSnapshot(name) {
+  return metadata(`${name}.json`);
+}
+
+async function metadata(fileName) {
+  const meta = await fileIn(await folder(), fileName);
   return meta ? JSON.parse(await (await meta.getFile()).text()) : null;
 }
 
@@ -192,26 +196,28 @@ export async function storeSnapshot(name, bytes, meta, wheels) {
   return full;
 }
 
+const lessonFile = (name, slug) => `${name}.lesson-${slug}`;
+
 // A lesson built on the snapshot `name`: its metadata, or null if it has none.
-export async function findLessonSnapshot(name, slug) {
-  const meta = await fileIn(await folder(), `${name}.lesson-${slug}.json`);
-  return meta ? JSON.parse(await (await meta.getFile()).text()) : null;
+export function findLessonSnapshot(name, slug) {
+  return metadata(`${lessonFile(name, slug)}.json`);
 }
 
 // The lesson's delta from the base snapshot (heap-delta.js), checked against its checksum.
 export function readLessonSnapshot(name, slug, meta) {
-  return readChecked(`${name}.lesson-${slug}`, meta.bytes, meta.checksum);
+  return readChecked(lessonFile(name, slug), meta.bytes, meta.checksum);
 }
 
 // Store a lesson built on the snapshot `name` (its delta, then its metadata). Returns the metadata.
 export async function storeLessonSnapshot(name, slug, delta, meta) {
   const dir = await folder();
   const full = { ...meta, bytes: delta.length, checksum: checksum(delta) };
+  const file = lessonFile(name, slug);
   try {
-    await writeFile(dir, `${name}.lesson-${slug}`, delta);
-    await writeFile(dir, `${name}.lesson-${slug}.json`, new TextEncoder().encode(JSON.stringify(full)));
+    await writeFile(dir, file, delta);
+    await writeFile(dir, `${file}.json`, new TextEncoder().encode(JSON.stringify(full)));
   } catch (error) {
-    for (const file of [`${name}.lesson-${slug}.json`, `${name}.lesson-${slug}`]) await dir.removeEntry(file).catch(() => {});
+    for (const written of [`${file}.json`, file]) await dir.removeEntry(written).catch(() => {});
     throw error;
   }
   return full;
