@@ -358,7 +358,9 @@ def as_json(value: object) -> object:
 def test_a_lesson_kept_built_is_drawn_ahead_and_comes_alive(guard: Guarded, base_url: str) -> None:
     page = open_lesson(guard, base_url + "lessons/logits.html?embed=1")
     assert started(page) == "lesson-snapshot"
-    # The document went to the page before Python was back, and the page drew it once.
+    # The page found the document itself, the worker sent the same before Python was back, and
+    # the page drew it once.
+    assert page.evaluate("performance.getEntriesByName('faders-document-found').length") == 1
     steps = page.evaluate("window.fadersStartTimings")
     assert steps["document sent"] < steps["Python started"]
     assert page.evaluate("performance.getEntriesByName('faders-embedded').length") == 1
@@ -401,6 +403,10 @@ def test_a_corrupt_lesson_is_passed_over_then_kept_again(guard: Guarded, base_ur
     assert any("the lesson kept built is not used" in line and "does not match its checksum" in line
                for line in guard.console)
     assert failed_name(page) is None  # the snapshot itself is sound, and still used
+    # The page found the lesson's document by itself and drew it; Python's own replaced it.
+    assert page.evaluate("performance.getEntriesByName('faders-document-found').length") == 1
+    assert page.evaluate("performance.getEntriesByName('faders-embedded').length") == 2
+    assert page.evaluate("document.querySelectorAll('#faders-live > *').length") == 1
     # Once ready, the page keeps its lesson built again, and the next page of it has it.
     wait_until(page, "!!window.fadersLessonKept", timeout=MADE_TIMEOUT_MS, polling=250)
     assert page.evaluate("window.fadersLessonKept.kept.bytes") > 1e6

@@ -308,11 +308,45 @@ function loadBokeh() {
 }
 
 // The lesson's document drawn; then the page is live once Python says it holds the same document.
-// A lesson kept built in the reader's snapshot sends its document ahead ("document"), and it is
-// drawn while its Python is restored; "render" then comes without one. Should that Python fail
-// (the page then starts one afresh), "render" brings another document, which replaces it.
+// A lesson kept built in the reader's snapshot is drawn ahead, while its Python is restored: the
+// page finds its document itself, and the worker sends it too ("document"); "render" then comes
+// without one. Should that Python fail (the page then starts one afresh), "render" brings another
+// document, which replaces it.
 let drawnAhead = null;
+let aheadPayload = null; // the document drawn ahead
+let renderCame = false; // Python's own "render" is here: nothing more is drawn ahead
 let shown = null; // the drawn document's root views
+
+// The worker sends the document once it has checked the lesson it restores: its copy wins should
+// the page's own (findKeptDocument) ever differ (the lesson kept again, by another page, between
+// the two reads).
+function drawAhead(payload, fromWorker) {
+  if (renderCame || deadReason !== null || payload === aheadPayload) return;
+  if (drawnAhead && !fromWorker) return;
+  performance.mark("faders-document");
+  const drawn = drawnAhead ? drawnAhead.then(undraw, () => {}) : Promise.resolve();
+  aheadPayload = payload;
+  drawnAhead = drawn.then(() => embed(payload));
+  drawnAhead.catch(() => {}); // said when the lesson goes live (draw)
+}
+
+// The document of this lesson kept built in the reader's snapshot, looked up by the page itself
+// while the worker is still importing Pyodide's script: the page's thread is otherwise idle then,
+// and draws it 0.1-0.2 s sooner. The worker reads and checks the same lesson before restoring it;
+// should that fail, its "render" brings the document Python built afresh, which replaces this one.
+// Null where there is none to draw.
+async function findKeptDocument(failedName) {
+  const [store, code, lock] = await Promise.all([
+    import("./snapshot-store.js"),
+    import("./snapshot-code.js"),
+    fetch(new URL("../pyodide/pyodide-lock.json", import.meta.url)).then((response) => response.text()),
+  ]);
+  const name = await store.snapshotName(lock, code.SNAPSHOT_CODE);
+  if (name === failedName) return null;
+  const meta = await store.findSnapshot(name);
+  const lesson = meta && await store.findLessonSnapshot(name, page.slug);
+  return lesson?.base === meta.checksum ? lesson.document : null;
+}
 
 async function draw(payload) {
   if (payload === null) {
@@ -370,11 +404,10 @@ function onWorkerMessage({ data: message }) {
       if (message.stage === "reading" || message.stage === "restoring") watchRestore();
       return showProgress(message);
     case "document":
-      performance.mark("faders-document");
-      drawnAhead = embed(message.payload);
-      return void drawnAhead.catch(() => {}); // said when the lesson goes live (draw)
+      return drawAhead(message.payload, true);
     case "render":
       clearTimeout(restoreWatch);
+      renderCame = true;
       if (!drawnAhead) performance.mark("faders-document");
       root.dataset.fadersStart = message.path;
       // The worker's clock starts with the worker: its steps on the page's clock, for the bench.
@@ -653,16 +686,29 @@ function startWorker(options) {
   worker.onmessage = onWorkerMessage;
   watchWorker();
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  // Starting WebGPU costs time; start it only where the lesson can use it.
-  const startsGpu = page.gpu && (page.measuresGpu || chosenBackend === "webgpu");
-  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu, mainWasm: mainWasm(), ...options });
+  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu(), mainWasm: mainWasm(), ...options });
+}
+
+// Starting WebGPU costs time; start it only where the lesson can use it.
+function startsGpu() {
+  return page.gpu && (page.measuresGpu || chosenBackend === "webgpu");
 }
 
 function start() {
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
     return fail("This browser cannot run WebAssembly in a Web Worker, which the lesson needs.");
   }
-  startWorker({ allowSnapshot: keepsInBrowser, failedSnapshot: setting("faders-snapshot-failed") });
+  const failedSnapshot = setting("faders-snapshot-failed");
+  startWorker({ allowSnapshot: keepsInBrowser, failedSnapshot });
+  // A lesson kept built is drawn at its defaults only (worker.js, start: the same rule).
+  const query = Object.keys(Object.fromEntries(new URLSearchParams(location.search)));
+  if (keepsInBrowser && navigator.serviceWorker?.controller && !startsGpu() && query.every((key) => key === "embed")) {
+    findKeptDocument(failedSnapshot).then((payload) => {
+      if (!payload) return;
+      performance.mark("faders-document-found");
+      drawAhead(payload, false);
+    }, (error) => console.info(`Faders: the lesson kept built was not looked up here (${error.message}).`));
+  }
   if (!navigator.serviceWorker?.controller) loadBokeh().catch(() => {}); // a failure is shown when drawn
   showProgress({ stage: "download", loaded: 0, total: 0 });
 }

@@ -13,44 +13,14 @@ import {
   findLessonSnapshot, findSnapshot, forgetOthers, forgetSnapshot, readLessonSnapshot, readSnapshot, readWheels,
   snapshotName, storeLessonSnapshot, storeSnapshot,
 } from "./snapshot-store.js";
+import { PRELUDE, SNAPSHOT_CODE } from "./snapshot-code.js";
 import { unzip } from "./unzip.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
 const WASM_URL = PYODIDE_URL + "pyodide.asm.wasm";
-const PANEL_STATIC_URL = new URL("../static/panel/", import.meta.url).href;
 const SITE_PACKAGES = "/lib/python3.12/site-packages/";
 // A snapshot read slower than this is given up (the page then starts cold, in the same worker).
 const READ_TIMEOUT_MS = 10_000;
-
-// What runs before a lesson is built, on every start (a restore finds it done).
-const PRELUDE = `
-# Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
-# them is wasted work. Collection resumes once the lesson is drawn (see below).
-import gc
-gc.disable()
-import os
-os.environ["PANEL_CDN_ROOT"] = ${JSON.stringify(PANEL_STATIC_URL)}
-import pyodide.ffi
-# Panel 1.10 refers to pyodide.ffi.jsnull, which Pyodide adds only in 0.28; in 0.27 JS null
-# already arrives as None, so a unique placeholder is the faithful stand-in.
-if not hasattr(pyodide.ffi, "jsnull"):
-    pyodide.ffi.jsnull = object()
-from faders.browser import start
-`;
-// What a snapshot holds on top: every lesson's module and its page's (the view, with Panel's and
-// Bokeh's modules it needs, and the accessibility layer every page gets), so that one snapshot
-// serves every page and a restored page imports nothing more to draw its lesson.
-const SNAPSHOT_CODE = PRELUDE + `
-from faders.lessons import LESSON_CLASSES, lesson_class
-import faders.lessons.kit.accessible
-# Imported on first use as a page is drawn: Panel's Markdown parser, numpy's masked arrays (Bokeh's
-# serialiser checks for them).
-import markdown_it, markdown_it.renderer, linkify_it, numpy.ma
-import mdit_py_plugins.anchors, mdit_py_plugins.deflist, mdit_py_plugins.footnote, mdit_py_plugins.tasklists
-for _slug in LESSON_CLASSES:
-    lesson_class(_slug).view_module()
-del _slug
-`;
 
 // Milliseconds from this worker's start to each step of starting, sent with the document (bench).
 const timings = {};
