@@ -331,16 +331,17 @@ function drawAhead(payload, fromWorker) {
 }
 
 // The document of this lesson kept built in the reader's snapshot, looked up by the page itself
-// while the worker is still importing Pyodide's script: the page's thread is otherwise idle then,
-// and draws it 0.1-0.2 s sooner. The worker reads and checks the same lesson before restoring it;
+// while the worker is still importing Pyodide's script, when the page's thread is often idle: it
+// is drawn 0.15 s sooner (README). The worker reads and checks the same lesson before restoring it;
 // should that fail, its "render" brings the document Python built afresh, which replaces this one.
-// Null where there is none to draw.
+// Null where there is none to draw, or where this page's Python will not use it.
 async function findKeptDocument(failedName) {
   const [store, code, lock] = await Promise.all([
     import("./snapshot-store.js"),
     import("./snapshot-code.js"),
     fetch(new URL("../pyodide/pyodide-lock.json", import.meta.url)).then((response) => response.text()),
   ]);
+  if (!code.usesKeptLesson(linkQuery(), startsGpu())) return null;
   const name = await store.snapshotName(lock, code.SNAPSHOT_CODE);
   if (name === failedName) return null;
   const meta = await store.findSnapshot(name);
@@ -685,9 +686,10 @@ function startWorker(options) {
   worker = pythonWorker();
   worker.onmessage = onWorkerMessage;
   watchWorker();
-  const query = Object.fromEntries(new URLSearchParams(location.search));
-  worker.postMessage({ type: "start", slug: page.slug, query, gpu: startsGpu(), mainWasm: mainWasm(), ...options });
+  worker.postMessage({ type: "start", slug: page.slug, query: linkQuery(), gpu: startsGpu(), mainWasm: mainWasm(), ...options });
 }
+
+const linkQuery = () => Object.fromEntries(new URLSearchParams(location.search));
 
 // Starting WebGPU costs time; start it only where the lesson can use it.
 function startsGpu() {
@@ -700,9 +702,8 @@ function start() {
   }
   const failedSnapshot = setting("faders-snapshot-failed");
   startWorker({ allowSnapshot: keepsInBrowser, failedSnapshot });
-  // A lesson kept built is drawn at its defaults only (worker.js, start: the same rule).
-  const query = Object.keys(Object.fromEntries(new URLSearchParams(location.search)));
-  if (keepsInBrowser && navigator.serviceWorker?.controller && !startsGpu() && query.every((key) => key === "embed")) {
+  // A page the offline copy serves: a later visit, which may find its lesson kept built.
+  if (keepsInBrowser && navigator.serviceWorker?.controller) {
     findKeptDocument(failedSnapshot).then((payload) => {
       if (!payload) return;
       performance.mark("faders-document-found");

@@ -1,6 +1,7 @@
 // The Python a lesson's worker runs before it builds the lesson, and what a snapshot of the started
 // runtime holds on top. Both name the snapshot (snapshot-store.js, snapshotName): the worker and the
-// page, which looks for the lesson kept built on it, must agree on them.
+// page, which looks for the lesson kept built on it, must agree on them, and on when such a lesson
+// is used at all.
 const PANEL_STATIC_URL = new URL("../static/panel/", import.meta.url).href;
 
 // What runs before a lesson is built, on every start (a restore finds it done).
@@ -32,3 +33,11 @@ for _slug in LESSON_CLASSES:
     lesson_class(_slug).view_module()
 del _slug
 `;
+
+// A lesson kept built is handed over at its defaults only: nothing in the link's query but `embed`,
+// and no GPU handed to Python as it starts (faders.browser.start keeps the same rule). Were the
+// rules ever to differ, the page would draw Python's own document in place of the one drawn ahead:
+// slower, never wrong.
+export function usesKeptLesson(query, wantsGpu) {
+  return !wantsGpu && Object.keys(query).every((key) => key === "embed");
+}

@@ -13,7 +13,7 @@ import {
   findLessonSnapshot, findSnapshot, forgetOthers, forgetSnapshot, readLessonSnapshot, readSnapshot, readWheels,
   snapshotName, storeLessonSnapshot, storeSnapshot,
 } from "./snapshot-store.js";
-import { PRELUDE, SNAPSHOT_CODE } from "./snapshot-code.js";
+import { PRELUDE, SNAPSHOT_CODE, usesKeptLesson } from "./snapshot-code.js";
 import { unzip } from "./unzip.js";
 
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url).href;
@@ -345,11 +345,9 @@ async function start(slug, query, wantsGpu, {
   if (forget) forgetSnapshot(forget).catch(() => {});
   await startDownloads();
   mark("script imported");
-  // A lesson kept built is handed over at its defaults (faders.browser.start, by the same rule):
-  // its document can go to the page before Python is back. Were the rules ever to differ, the page
-  // would draw Python's own document in its place: slower, never wrong.
+  // A lesson kept built: its document can go to the page before Python is back.
   let sentAhead = null;
-  const ahead = Object.keys(query).every((key) => key === "embed") && !wantsGpu ? (document) => {
+  const ahead = usesKeptLesson(query, wantsGpu) ? (document) => {
     sentAhead = document;
     post("document", { payload: document });
     mark("document sent");
