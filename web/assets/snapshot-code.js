@@ -7,7 +7,7 @@ const PANEL_STATIC_URL = new URL("../static/panel/", import.meta.url).href;
 // What runs before a lesson is built, on every start (a restore finds it done).
 export const PRELUDE = `
 # Start-up allocates hundreds of thousands of objects that all live on: collecting cycles among
-# them is wasted work. Collection resumes once the lesson is drawn (see below).
+# them is wasted work. Collection resumes once the lesson is drawn (worker.js, start).
 import gc
 gc.disable()
 import os
