@@ -345,8 +345,8 @@ async function findKeptDocument(failedName) {
   const name = await store.snapshotName(lock, code.SNAPSHOT_CODE);
   if (name === failedName) return null;
   const meta = await store.findSnapshot(name);
-  const lesson = meta && await store.findLessonSnapshot(name, page.slug);
-  return lesson?.base === meta.checksum ? lesson.document : null;
+  const lesson = meta && await store.findLessonSnapshot(name, meta, page.slug);
+  return lesson ? lesson.document : null;
 }
 
 async function draw(payload) {

@@ -198,9 +198,12 @@ export async function storeSnapshot(name, bytes, meta, wheels) {
 
 const lessonFile = (name, slug) => `${name}.lesson-${slug}`;
 
-// A lesson built on the snapshot `name`: its metadata, or null if it has none.
-export function findLessonSnapshot(name, slug) {
-  return metadata(`${lessonFile(name, slug)}.json`);
+// A lesson kept built on the snapshot `name` (`meta`: that snapshot's metadata): the lesson's
+// metadata, or null if it has none. Throws if the lesson was built on another snapshot.
+export async function findLessonSnapshot(name, meta, slug) {
+  const lesson = await metadata(`${lessonFile(name, slug)}.json`);
+  if (lesson && lesson.base !== meta.checksum) throw new Error("it was built on another snapshot");
+  return lesson;
 }
 
 // The lesson's delta from the base snapshot (heap-delta.js), checked against its checksum.
