@@ -125,7 +125,7 @@ def main() -> int:
         runs = [cold_load(browser, server, base_url + "lessons/function.html") for _ in range(RUNS)]
         print_load_table(runs)
         print_index(index_first_paint(browser, base_url), print_rows)
-        print_start_table(measure_start(browser, server, base_url), print_rows)
+        print_start_table(measure_start(server, base_url), print_rows)
         core_throughput(browser, base_url)
         network_training(browser, base_url)
         knn_drag(browser, base_url, print_rows)

@@ -4,23 +4,26 @@ today's path, the worker of the last commit before snapshots (BASELINE), served 
 
 One round = one fresh browser profile per path (a persistent one, on disk, as a reader's: V8 keeps
 compiled wasm only there), in rotated order; figures are medians of ROUNDS. Times are from the
-page's navigation to `faders-ready`. Run alone: `python -m tools.bench_start`.
+page's navigation to `faders-ready`. Chromium is driven over its own DevTools pipe with a session
+on each page only (tools/devtools_pipe.py), as a reader's browser has no debugger on its workers.
+Run alone: `python -m tools.bench_start`.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shutil
 import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from tools.bench_memory import renderer_pids, resident_mb
+from tools.bench_memory import resident_mb
 from tools.contexts import COLD_START_JS
+from tools.devtools_pipe import Browser, Page
 from tools.server import start
-from tools.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "14b177433b3fb0b724f9f0af7b71deb5c14af5b0"  # the site's worker before snapshots
@@ -39,7 +42,7 @@ new PerformanceObserver((list) => window.fadersLongTasks.push(...list.getEntries
   (e) => [e.startTime, e.duration]))).observe({ type: "longtask", buffered: true });"""
 LONGEST_AFTER_READY = ("Math.max(0, ...window.fadersLongTasks.filter(([at]) => at > "
                        "performance.getEntriesByName('faders-ready')[0].startTime).map(([, d]) => d))")
-HEAP_JS = "pyodide._module.HEAP8.length"
+HEAP_JS = "self.pyodide?._module.HEAP8.length ?? null"  # the lesson's worker, not a snapshot's
 HOST_PAGE = """<!doctype html><meta charset="utf-8"><title>A blog</title>
 <script>
 window.readyAt = [];
@@ -56,60 +59,69 @@ def baseline_worker() -> bytes:
                           capture_output=True, check=True).stdout
 
 
-def new_context(browser, profile: str, today: bool):  # type: ignore[no-untyped-def]
-    """A browser on an empty profile; `today`: the old worker, no snapshot, no service worker."""
+def today_site(folder: Path) -> Path:
+    """A copy of the built site with today's worker in place of the site's (no compressed
+    variants of it, so that the server sends this one)."""
+    from tools.bench import DIST
+
+    site = folder / "today"
+    shutil.copytree(DIST, site)
+    for variant in site.glob("assets/worker.js*"):
+        variant.unlink()
+    (site / "assets" / "worker.js").write_bytes(baseline_worker())
+    return site
+
+
+def new_context(profile: str, today: bool) -> Browser:
+    """A browser on an empty profile; `today`: snapshots turned off (and the site served with
+    today's worker, see today_site)."""
     from tools.bench import CHROMIUM_ARGS
 
-    context = browser.browser_type.launch_persistent_context(
-        profile, executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-    context.add_init_script(LONG_TASKS_JS)
-    if today:
-        body = baseline_worker()
-        context.add_init_script(TODAY_JS)
-        context.route("**/assets/worker.js", lambda route: route.fulfill(
-            body=body, headers={"content-type": "text/javascript"}))
-    return context
+    return Browser(profile, CHROMIUM_ARGS, init_script=LONG_TASKS_JS + (TODAY_JS if today else ""))
 
 
-def load(context, url: str) -> tuple[object, float]:  # type: ignore[no-untyped-def]
+def load(context: Browser, url: str) -> tuple[Page, float]:
     page = context.new_page()
     page.goto(url)
-    wait_until(page, STATE, timeout=180_000, polling=50)
+    page.wait_until(STATE, timeout=180)
     if page.evaluate("document.documentElement.dataset.fadersState") != "ready":
         raise RuntimeError(f"{url} did not become ready")
     return page, page.evaluate(READY_MS) / 1e3
 
 
-def worker_heap_mb(page) -> float:  # type: ignore[no-untyped-def]
-    return page.workers[0].evaluate(HEAP_JS) / 1e6
+def worker_heap_mb(page: Page) -> float:
+    return page.evaluate_in_worker(HEAP_JS) / 1e6
 
 
-def embeds(context, blog_url: str) -> float:  # type: ignore[no-untyped-def]
+def embeds(context: Browser, blog_url: str) -> float:
     """Seconds from the host page's navigation until all its embedded lessons are ready."""
     page = context.new_page()
     page.goto(blog_url)
-    wait_until(page, f"window.readyAt.length >= {len(EMBEDS)}", timeout=240_000, polling=100)
+    page.wait_until(f"window.readyAt.length >= {len(EMBEDS)}", timeout=240, polling=0.1)
     ready = max(page.evaluate("window.readyAt")) / 1e3
     page.close()
     return ready
 
 
-def one_round(browser, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def one_round(server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     with tempfile.TemporaryDirectory() as profile:
-        return round_in(new_context(browser, profile, today), server, base_url, blog_url, today)
+        context = new_context(profile, today)
+        try:
+            return round_in(context, server, base_url, blog_url, today)
+        finally:
+            context.close()
 
 
-def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    browser = context.browser
+def round_in(context: Browser, server, base_url: str, blog_url: str, today: bool) -> dict[str, float]:  # type: ignore[no-untyped-def]
     out: dict[str, float] = {}
     server.bytes_sent = 0
-    before = resident_mb(renderer_pids(browser))
+    before = resident_mb(context.renderer_pids())
     page, out["cold"] = load(context, base_url + COLD)
     out["first_visit_mb"] = server.bytes_sent / 1e6
     out["heap_cold_mb"] = worker_heap_mb(page)
-    out["pss_cold_mb"] = resident_mb(renderer_pids(browser)) - before
+    out["pss_cold_mb"] = resident_mb(context.renderer_pids()) - before
     if not today:
-        wait_until(page, "!!window.fadersSnapshotMade", timeout=300_000, polling=250)
+        page.wait_until("!!window.fadersSnapshotMade", timeout=300, polling=0.25)
         made = page.evaluate("window.fadersSnapshotMade")
         if made["type"] != "made":
             raise RuntimeError(f"no snapshot: {made}")
@@ -123,16 +135,16 @@ def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict
         out["kept_lessons"] = len(kept)
         out["kept_mb"] = sum(kept) / 1e6
         out["kept_s"] = made["keptMs"] / 1e3
-        wait_until(page, OFFLINE_READY, timeout=300_000, polling=250)
+        page.wait_until(OFFLINE_READY, timeout=300, polling=0.25)
         time.sleep(1)
         out["longest_task_ms"] = page.evaluate(LONGEST_AFTER_READY)
         out["extra_mb"] = server.bytes_sent / 1e6 - out["first_visit_mb"]
     page.close()
     time.sleep(2)  # the closed page's process goes
-    before = resident_mb(renderer_pids(browser))
+    before = resident_mb(context.renderer_pids())
     page, out["warm"] = load(context, base_url + WARM)
     out["heap_warm_mb"] = worker_heap_mb(page)
-    out["pss_warm_mb"] = resident_mb(renderer_pids(browser)) - before
+    out["pss_warm_mb"] = resident_mb(context.renderer_pids()) - before
     page.close()
     if not today:
         context.set_offline(True)
@@ -140,23 +152,32 @@ def round_in(context, server, base_url: str, blog_url: str, today: bool) -> dict
         page.close()
         context.set_offline(False)
     out["embeds"] = embeds(context, blog_url)
-    context.close()
     return out
 
 
-def measure(browser, server, base_url: str) -> dict[str, list[dict[str, float]]]:  # type: ignore[no-untyped-def]
+def measure(server, base_url: str) -> dict[str, list[dict[str, float]]]:  # type: ignore[no-untyped-def]
+    """Both paths, ROUNDS rounds each, in rotated order: the site as `server` serves it at
+    `base_url`, and today's path from a copy of it served beside."""
     with tempfile.TemporaryDirectory() as folder:
-        frames = "\n".join(f'<iframe src="{base_url}lessons/{slug}.html?embed=1" width="100%" height="700" '
-                           f'style="border:0"></iframe>' for slug in EMBEDS)
-        (Path(folder) / "index.html").write_text(HOST_PAGE.replace("{frames}", frames))
-        blog = start(Path(folder), policy=None)
-        blog_url = f"http://127.0.0.1:{blog.server_port}/"
+        today_server = start(today_site(Path(folder)))
+        today_url = f"http://127.0.0.1:{today_server.server_port}/"
+        urls = {False: (server, base_url), True: (today_server, today_url)}
+        blogs = {}
+        for today, (_, url) in urls.items():
+            blog_folder = Path(folder) / f"blog-{today}"
+            blog_folder.mkdir()
+            frames = "\n".join(f'<iframe src="{url}lessons/{slug}.html?embed=1" width="100%" height="700" '
+                               f'style="border:0"></iframe>' for slug in EMBEDS)
+            (blog_folder / "index.html").write_text(HOST_PAGE.replace("{frames}", frames))
+            blogs[today] = start(blog_folder, policy=None)
         runs: dict[str, list[dict[str, float]]] = {"snapshot": [], "today": []}
         for index in range(ROUNDS):
             for today in ([False, True] if index % 2 == 0 else [True, False]):
-                runs["today" if today else "snapshot"].append(
-                    one_round(browser, server, base_url, blog_url, today))
-        blog.shutdown()
+                site, url = urls[today]
+                blog_url = f"http://127.0.0.1:{blogs[today].server_port}/"
+                runs["today" if today else "snapshot"].append(one_round(site, url, blog_url, today))
+        for each in (today_server, *blogs.values()):
+            each.shutdown()
     return runs
 
 
@@ -203,16 +224,10 @@ def print_table(runs: dict[str, list[dict[str, float]]], print_rows) -> None:  #
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
-    from tools.bench import CHROMIUM_ARGS, DIST, print_rows
+    from tools.bench import DIST, print_rows
 
     server = start(DIST)
-    base_url = f"http://127.0.0.1:{server.server_port}/"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        runs = measure(browser, server, base_url)
-        browser.close()
+    runs = measure(server, f"http://127.0.0.1:{server.server_port}/")
     server.shutdown()
     print_table(runs, print_rows)
     print(json.dumps(runs))

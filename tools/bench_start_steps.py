@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 from tools.bench_start import COLD, OFFLINE, OFFLINE_READY, WARM, load, new_context
+from tools.devtools_pipe import Page
 from tools.server import start
-from tools.waiting import wait_until
 
 PAGE_MARKS_JS = """(() => {
   const nav = performance.getEntriesByType('navigation')[0];
@@ -25,18 +25,18 @@ PAGE_MARKS_JS = """(() => {
 })()"""
 
 
-def steps(page) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def steps(page: Page) -> dict[str, float]:
     return page.evaluate(PAGE_MARKS_JS)
 
 
-def one_round(browser, base_url: str) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+def one_round(base_url: str) -> dict[str, dict[str, float]]:
     out = {}
     with tempfile.TemporaryDirectory() as profile:
-        context = new_context(browser, profile, today=False)
+        context = new_context(profile, today=False)
         page, _ = load(context, base_url + COLD)
         out["cold"] = steps(page)
-        wait_until(page, "!!window.fadersSnapshotMade", timeout=300_000, polling=250)
-        wait_until(page, OFFLINE_READY, timeout=300_000, polling=250)
+        page.wait_until("!!window.fadersSnapshotMade", timeout=300, polling=0.25)
+        page.wait_until(OFFLINE_READY, timeout=300, polling=0.25)
         page.close()
         time.sleep(2)
         page, _ = load(context, base_url + WARM)
@@ -51,9 +51,7 @@ def one_round(browser, base_url: str) -> dict[str, dict[str, float]]:  # type: i
 
 
 def main() -> int:
-    from playwright.sync_api import sync_playwright
-
-    from tools.bench import CHROMIUM_ARGS, DIST
+    from tools.bench import DIST
 
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     # Further arguments: built sites (folders) to time in the same run, rounds interleaved; dist/ by default.
@@ -62,13 +60,10 @@ def main() -> int:
     with open("/proc/loadavg") as f:
         load_before = f.read().split()[0]
     runs: list[list[dict[str, dict[str, float]]]] = [[] for _ in sites]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for index in range(rounds):
-            order = list(range(len(sites)))
-            for which in order[index % len(order):] + order[:index % len(order)]:
-                runs[which].append(one_round(browser, f"http://127.0.0.1:{servers[which].server_port}/"))
-        browser.close()
+    for index in range(rounds):
+        order = list(range(len(sites)))
+        for which in order[index % len(order):] + order[:index % len(order)]:
+            runs[which].append(one_round(f"http://127.0.0.1:{servers[which].server_port}/"))
     for server in servers:
         server.shutdown()
     with open("/proc/loadavg") as f:
