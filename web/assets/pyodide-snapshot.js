@@ -51,19 +51,28 @@ function preloadDynlibs(Module, libs) {
 // through loadPackage: no Python-side unpacking, and no importlib.invalidate_caches() (on 3.12 that
 // makes zipimport re-read the stdlib zip's directory, 0.3-1.3 s here). It is not needed: the files
 // exist before Python looks, and after a restore every cached FileFinder sees a new directory
-// mtime and rescans by itself. Each file is made as FS.writeFile makes it (its folder's mknod) and
-// handed its bytes as MEMFS keeps them when it may own them (`canOwn`), without writeFile's open,
-// path walk and close for each of some 1,300 files.
+// mtime and rescans by itself. Each folder and file is made as FS.mkdir and FS.writeFile make it
+// (its parent's mknod), and a file is handed its bytes as MEMFS keeps them when it may own them
+// (`canOwn`): none of their path walks, open and close, for some 1,300 files in 150 folders.
 function writeFiles(FS, files, sitePackages) {
   const MEMFS = FS.filesystems.MEMFS;
-  const folders = new Map();
+  const root = sitePackages.slice(0, -1);
+  FS.mkdirTree(root);
+  const folders = new Map([[root, FS.lookupPath(root).node]]);
+  const fresh = (folder, name) => folder.mount.type === MEMFS && !Object.hasOwn(folder.contents, name);
   const folderOf = (path) => {
     let node = folders.get(path);
-    if (!node) {
-      FS.mkdirTree(path);
+    if (node) return node;
+    const cut = path.lastIndexOf("/");
+    const parent = folderOf(path.slice(0, cut));
+    const name = path.slice(cut + 1);
+    if (fresh(parent, name)) {
+      node = parent.node_ops.mknod(parent, name, FOLDER, 0);
+    } else {
+      FS.mkdirTree(path); // already there, or not in MEMFS: the general way
       node = FS.lookupPath(path).node;
-      folders.set(path, node);
     }
+    folders.set(path, node);
     return node;
   };
   for (const { name, data } of files) {
@@ -71,8 +80,8 @@ function writeFiles(FS, files, sitePackages) {
     const cut = path.lastIndexOf("/");
     const folder = folderOf(path.slice(0, cut));
     const file = path.slice(cut + 1);
-    if (folder.mount.type !== MEMFS || file in folder.contents) {
-      FS.writeFile(path, data, { canOwn: true }); // not a fresh MEMFS file: the general way
+    if (!fresh(folder, file)) {
+      FS.writeFile(path, data, { canOwn: true }); // not a new MEMFS file: the general way
       continue;
     }
     const node = folder.node_ops.mknod(folder, file, REGULAR_FILE, 0);
@@ -80,7 +89,20 @@ function writeFiles(FS, files, sitePackages) {
     node.usedBytes = data.length;
   }
 }
-const REGULAR_FILE = 0o100666; // the mode FS.writeFile gives a new file
+const FOLDER = 0o40777; // the modes FS.mkdir and FS.writeFile give
+const REGULAR_FILE = 0o100666;
+
+// Pyodide writes the standard library's zip (9 MB) into MEMFS as a copy of the bytes it fetched,
+// which nothing else uses: MEMFS keeps those bytes instead (that one write, in Pyodide's own
+// preRun, is given `canOwn`; any other goes through as it was asked).
+function ownStdlib(FS) {
+  const writeFile = FS.writeFile;
+  FS.writeFile = (path, data, options = {}) => {
+    if (!/^\/lib\/python\d+\.zip$/.test(path)) return writeFile(path, data, options);
+    FS.writeFile = writeFile;
+    return writeFile(path, data, { ...options, canOwn: true });
+  };
+}
 
 // `mainWasm` (a WebAssembly.Module, compiled as the worker started) replaces Pyodide's own fetch
 // and compile of it, which a restore would start only once the snapshot is read.
@@ -108,6 +130,7 @@ export function hookModule({
           return {};
         };
       }
+      settings.preRun.unshift((Module) => ownStdlib(Module.FS));
       // A cold page that makes no snapshot needs no fixed layout: Python starts at once, and the
       // packages go in once they are here (installLate).
       if (late) return create(settings);
