@@ -148,7 +148,10 @@ def round_in(context: Browser, server, base_url: str, blog_url: str, today: bool
     page.close()
     if not today:
         context.set_offline(True)
+        sent = server.bytes_sent
         page, out["offline"] = load(context, base_url + OFFLINE)
+        if server.bytes_sent != sent:
+            raise RuntimeError("the page opened offline downloaded from the site")
         page.close()
         context.set_offline(False)
     out["embeds"] = embeds(context, blog_url)

@@ -29,6 +29,7 @@ class Browser:
 
     def __init__(self, profile: str, args: list[str], init_script: str = "") -> None:
         self.init_script = init_script  # run in every page's documents before their own scripts
+        self.offline = False
         to_browser, self._writer = os.pipe()
         self._reader, from_browser = os.pipe()
 
@@ -88,17 +89,34 @@ class Browser:
     def new_page(self) -> Page:
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        if self.offline:
+            self._emulate_offline(session)
         if self.init_script:  # which the page runs only with its Page domain on
             self.call("Page.enable", session=session)
             self.call("Page.addScriptToEvaluateOnNewDocument", {"source": self.init_script}, session)
         return Page(self, target, session)
+
+    def attached_workers(self, timeout: float) -> list[str]:
+        """Sessions of the workers a page's auto-attach has reported, once there is one."""
+        deadline = time.monotonic() + timeout
+        with self._answered:
+            while not (workers := [a["sessionId"] for a in self._attached
+                                   if a["targetInfo"]["type"] == "worker"]):
+                if not self._answered.wait(deadline - time.monotonic()):
+                    raise DevToolsError("the page has no worker")
+        return workers
+
+    def forget_attached(self) -> None:
+        with self._answered:
+            self._attached.clear()
 
     def renderer_pids(self) -> list[int]:
         processes = self.call("SystemInfo.getProcessInfo")["processInfo"]
         return [process["id"] for process in processes if process["type"] == "renderer"]
 
     def set_offline(self, offline: bool) -> None:
-        """Every page's, worker's and service worker's requests fail while `offline`."""
+        """Every page's and service worker's requests fail while `offline`, pages opened later too."""
+        self.offline = offline
         for target in self.call("Target.getTargets")["targetInfos"]:
             if target["type"] in ("page", "service_worker") and not target["url"].startswith("chrome:"):
                 try:
@@ -106,10 +124,13 @@ class Browser:
                                         {"targetId": target["targetId"], "flatten": True})["sessionId"]
                 except DevToolsError:  # a page closed a moment ago may still be listed
                     continue
-                self.call("Network.enable", session=session)
-                self.call("Network.emulateNetworkConditions", {
-                    "offline": offline, "latency": 0, "downloadThroughput": -1,
-                    "uploadThroughput": -1}, session)
+                self._emulate_offline(session)
+
+    def _emulate_offline(self, session: str) -> None:
+        self.call("Network.enable", session=session)
+        self.call("Network.emulateNetworkConditions", {
+            "offline": self.offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+            session)
 
     def close(self) -> None:
         with contextlib.suppress(DevToolsError, TimeoutError, OSError):
@@ -143,31 +164,26 @@ class Page:
         """Poll `expression` until it is truthy; an exception counts as not yet (a document that
         is still being replaced has no root element for a moment)."""
         deadline = time.monotonic() + timeout
+        last_error = ""
         while True:
             try:
                 if value := self.evaluate(expression):
                     return value
-            except DevToolsError:
-                pass
+            except DevToolsError as error:
+                last_error = f" (last: {error})"
             if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout:g} s waiting for {expression}")
+                raise TimeoutError(f"timed out after {timeout:g} s waiting for {expression}{last_error}")
             time.sleep(polling)
 
     def evaluate_in_worker(self, expression: str, timeout: float = 10) -> Any:
         """The first value of `expression` that is not null in the page's dedicated workers,
         attached to only now (through the page's session: a worker answers no session of its
-        own), in the order they were started."""
+        own), in the order the browser reports them."""
         browser = self.browser
         browser.call("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": False,
                                               "flatten": True}, self.session)
         try:
-            deadline = time.monotonic() + timeout
-            with browser._answered:
-                while not (workers := [a["sessionId"] for a in browser._attached
-                                       if a["targetInfo"]["type"] == "worker"]):
-                    if not browser._answered.wait(deadline - time.monotonic()):
-                        raise DevToolsError("the page has no worker")
-            for session in workers:
+            for session in browser.attached_workers(timeout):
                 result = browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
                                       session, timeout=timeout)
                 if (value := result["result"].get("value")) is not None:
@@ -177,8 +193,7 @@ class Page:
             # Turning auto-attach off detaches the page's workers again.
             browser.call("Target.setAutoAttach", {"autoAttach": False, "waitForDebuggerOnStart": False},
                          self.session)
-            with browser._answered:
-                browser._attached.clear()
+            browser.forget_attached()
 
     def close(self) -> None:
         self.browser.call("Target.closeTarget", {"targetId": self.target})
