@@ -90,19 +90,24 @@ def test_exported_weights_reload_to_the_same_predictions(page: Page, tmp_path) -
     np.testing.assert_allclose(model.predict(grid), expected.predict(grid), rtol=1e-9)
 
 
-# Counts the <style> texts written again unchanged, and keeps the original setter to put back.
 # Counts, while a run is drawn, the work that made garbage on every redraw: <style> texts written
-# again unchanged, pixels read back from a canvas, and whole documents parsed (help texts). Keeps
-# the originals to put back.
+# again unchanged, pixels read back from a canvas, and whole documents parsed (help texts); and
+# Bokeh's style variables read (each brought every style up to date). Keeps the originals to put back.
 COUNT_REDRAW_WASTE_JS = """() => {
   const text = Object.getOwnPropertyDescriptor(Node.prototype, "textContent");
   const read = CanvasRenderingContext2D.prototype.getImageData;
   const parse = DOMParser.prototype.parseFromString;
-  window.waste = {sameStyles: 0, readBacks: 0, parses: 0};
+  const property = CSSStyleDeclaration.prototype.getPropertyValue;
+  window.waste = {sameStyles: 0, readBacks: 0, parses: 0, styleVariables: 0};
   window.putBack = () => {
     Object.defineProperty(Node.prototype, "textContent", text);
     CanvasRenderingContext2D.prototype.getImageData = read;
     DOMParser.prototype.parseFromString = parse;
+    CSSStyleDeclaration.prototype.getPropertyValue = property;
+  };
+  CSSStyleDeclaration.prototype.getPropertyValue = function (name) {
+    window.waste.styleVariables += String(name).startsWith("--bk-") ? 1 : 0;
+    return property.call(this, name);
   };
   Object.defineProperty(Node.prototype, "textContent", {...text, set(value) {
     const same = this instanceof HTMLStyleElement && text.get.call(this) === String(value);
@@ -139,7 +144,7 @@ def test_redraws_while_training_make_no_needless_garbage(page: Page) -> None:
     frames = page.evaluate("faders.drawn") - drawn
     assert frames > 1  # the run was drawn as it went
     waste = page.evaluate("window.waste")
-    assert waste["sameStyles"] == 0 and waste["readBacks"] == 0
+    assert waste["sameStyles"] == 0 and waste["readBacks"] == 0 and waste["styleVariables"] == 0
     # A status text that changes is parsed once per change; the knobs' help texts (about twenty
     # parses a pass when each was parsed again) are not parsed at all.
     assert waste["parses"] < frames / 2

@@ -1,7 +1,8 @@
 // Bokeh 3.10 redraws a figure in ways that Chromium pays for in memory: it writes the same text into
 // each of the figure's <style> elements again (Chromium parses every such sheet anew), asks
 // getComputedStyle() and measureText() again for every line, fill and label it draws, and reads
-// an image's pixels back before overwriting them all (a new object each time, for each). Chromium
+// an image's pixels back before overwriting them all (a new object each time, for each), and reads
+// style variables that nothing sets. Chromium
 // frees what these leave behind only in a full collection, which a page redrawing ten times a
 // second rarely gets, so a lesson that trained for minutes grew by about 40 MB a minute. Each
 // habit is replaced here by one that draws the same pixels.
@@ -78,6 +79,16 @@ function reuseImageBuffers(Bokeh) {
   };
 }
 
+// Bokeh lets a page style a glyph's lines, fills and text with CSS variables (--bk-line-color and
+// the like), and reads each one with getComputedStyle() for every visual it draws, which makes the
+// browser bring every style up to date first (a fifth of drawing a lesson). No style sheet of this
+// site, Bokeh's or Panel's sets one (tests/test_structure.py): each read would answer "", and Bokeh
+// then uses the model's own value, as it does here at once.
+function skipStyleVariables(Bokeh) {
+  const { VisualProperties } = Bokeh.require("core/visuals/visual");
+  VisualProperties.prototype._get_css_value = () => "";
+}
+
 let lightened = false;
 
 // Safe to call on every draw: the habits are replaced once per page.
@@ -88,4 +99,5 @@ export function lightenRedraws(Bokeh, window) {
   shareComputedStyles(window);
   shareTextMeasures(window);
   reuseImageBuffers(Bokeh);
+  skipStyleVariables(Bokeh);
 }
