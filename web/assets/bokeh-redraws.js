@@ -82,8 +82,8 @@ function reuseImageBuffers(Bokeh) {
 // Bokeh lets a page style a glyph's lines, fills and text with CSS variables (--bk-line-color and
 // the like), and reads each one with getComputedStyle() for every visual it draws, which makes the
 // browser bring every style up to date first (a fifth of drawing a lesson). No style sheet of this
-// site, Bokeh's or Panel's sets one (tests/test_structure.py): each read would answer "", and Bokeh
-// then uses the model's own value, as it does here at once.
+// site, Bokeh's or Panel's sets one (tests/e2e/test_network_page.py): each read would answer "", and
+// Bokeh then uses the model's own value, as it does here at once.
 function skipStyleVariables(Bokeh) {
   const { VisualProperties } = Bokeh.require("core/visuals/visual");
   VisualProperties.prototype._get_css_value = () => "";
