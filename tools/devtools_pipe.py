@@ -122,9 +122,9 @@ class Browser:
                 try:
                     session = self.call("Target.attachToTarget",
                                         {"targetId": target["targetId"], "flatten": True})["sessionId"]
-                except DevToolsError:  # a page closed a moment ago may still be listed
+                    self._emulate_offline(session)
+                except DevToolsError:  # a page closed a moment ago may still be listed, or go now
                     continue
-                self._emulate_offline(session)
 
     def _emulate_offline(self, session: str) -> None:
         self.call("Network.enable", session=session)
