@@ -6,6 +6,7 @@ from there, and a new build must not take stale copies from it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,6 +44,20 @@ def guard(sealed_browser: Browser) -> Iterator[Guarded]:
     yield from guarding(sealed_browser, snapshots=True, routed=False)
 
 
+SCRIPTS = ("bokeh.min.js", "bokeh-widgets.min.js", "panel.min.js")
+
+
+def scripts_compiled(trace: bytes) -> dict[str, bool]:
+    """For each of SCRIPTS a page compiled in `trace`: whether V8 took its code from a cache."""
+    found = {}
+    for event in json.loads(trace)["traceEvents"]:
+        data = event.get("args", {}).get("data", {})
+        name = data.get("url", "").split("/")[-1]
+        if event.get("name") == "v8.compile" and name in SCRIPTS:
+            found[name] = found.get(name, False) or data.get("consumedCacheSize", 0) > 0
+    return found
+
+
 def build_of(text: str) -> str:
     return text.split('const BUILD = "', 1)[1].split('"', 1)[0]
 
@@ -56,8 +71,12 @@ def test_every_lesson_opens_offline_after_one(guard: Guarded, site: tuple[str, P
     wait_until(page, f"caches.has('faders-site-{build}')", timeout=60_000, polling=250)
     page.close()
     guard.context.set_offline(True)
+    browser = guard.context.browser
     try:
+        browser.start_tracing(categories=["devtools.timeline"])
         lesson = open_lesson(guard, base_url + "lessons/knn.html?k=3")
+        # The second page ran Bokeh's and Panel's scripts on the code V8 made as the service worker installed.
+        assert scripts_compiled(browser.stop_tracing()) == {name: True for name in SCRIPTS}
         assert lesson.evaluate("faders.get()")["settings"]["k"] in (3, "3")
         assert lesson.evaluate("document.documentElement.dataset.fadersStart") == "lesson-snapshot"
         # Python's main wasm came from the HTTP cache under its sha256, where V8 keeps its code.

@@ -303,7 +303,7 @@ function loadBokeh() {
     script.onload = resolve;
     script.onerror = () => reject(new Error(`${src.split("/").pop()} could not be loaded`));
     document.head.append(script);
-  })));
+  }))).then(() => performance.mark("faders-scripts"));
   return bokehLoaded;
 }
 

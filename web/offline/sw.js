@@ -8,13 +8,22 @@ const BUILD = "__BUILD__"; // written by tools/offline.py: a hash of every file 
 const FILES = __FILES__;
 const CACHE = `faders-site-${BUILD}`;
 const ROOT = new URL("./", self.location.href).href;
+// Bokeh's and Panel's scripts (2.5 MB), which every lesson page runs. Chromium compiles a script put in
+// the cache while its service worker installs there and then, off every page's thread, and keeps the
+// code beside it. Put there by a first visit's page instead, the scripts were compiled by the next page,
+// and only the page after it found the code: so the install puts them again.
+const COMPILED_AHEAD = new Set(FILES.filter((file) => file.startsWith("static/") && file.endsWith(".js")));
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     for (const file of FILES) {
       const url = ROOT + file;
-      if (await cache.match(url)) continue; // an install that was cut short resumes
+      const cached = await cache.match(url); // put by the page, or by an install that was cut short
+      if (cached) {
+        if (COMPILED_AHEAD.has(file)) await cache.put(url, cached);
+        continue;
+      }
       // Revalidated: the HTTP cache may hold an earlier build's copy (an unchanged file costs a 304).
       const response = await fetch(url, { cache: "no-cache" });
       if (!response.ok) throw new Error(`${file} answered ${response.status}`);
