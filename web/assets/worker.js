@@ -71,10 +71,8 @@ function hexToBase64(hex) {
   return btoa(String.fromCharCode(...bytes));
 }
 
-// Every file the start needs is fetched ahead, with a byte counter; whoever asks for it (Pyodide,
-// or packageFiles() below) gets the response itself, its bytes already here or still arriving.
-// Package files carry the lock's sha256, which the browser checks (subresource integrity) before
-// handing them over.
+// The files Pyodide fetches itself are fetched ahead, with a byte counter; when it asks for one it
+// gets the response itself, its bytes already here or still arriving. (The wheels: fetchWheels.)
 const realFetch = self.fetch.bind(self);
 // The worker that makes a snapshot takes the files the lesson's worker has just fetched from the
 // HTTP cache as they are, rather than ask the server again (package files are still checked
@@ -82,9 +80,8 @@ const realFetch = self.fetch.bind(self);
 let reuse = "default";
 const prefetched = new Map();
 
-function prefetch(url, sha256) {
-  const options = { cache: reuse, ...(sha256 ? { integrity: `sha256-${hexToBase64(sha256)}` } : {}) };
-  const pending = realFetch(url, options).then((response) => {
+function prefetch(url) {
+  const pending = realFetch(url, { cache: reuse }).then((response) => {
     if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
     // A copy is read at once to count the bytes (and keeps the download going); the response
     // itself waits for Pyodide. Handing over the fetched response (not a new one made from its
@@ -179,15 +176,52 @@ async function downloadAll() {
   // (A failed download has already said so: nothing more to report.)
   let wheelsAsked = null;
   askWheels = () => {
-    wheelsAsked ??= Promise.all([wasm, lockText]).then(([, text]) => {
-      const sha = new Map(Object.values(JSON.parse(text).packages).map((p) => [p.file_name, p.sha256]));
-      for (const file of files) {
-        if (sha.has(file.url)) prefetch(PYODIDE_URL + file.url, sha.get(file.url));
-      }
+    if (wheelsAsked) return wheelsAsked;
+    // The downloads' worker starts at once, while this thread is free to start it.
+    const fetcher = new Worker(new URL("./fetcher.js", import.meta.url), { type: "module" });
+    wheelsAsked = Promise.all([wasm, lockText]).then(([, text]) => {
+      const sizes = new Map(files.map((file) => [file.url, file.bytes]));
+      fetchWheels(fetcher, Object.values(JSON.parse(text).packages).map((p) => ({
+        url: PYODIDE_URL + p.file_name, sha256: p.sha256, bytes: sizes.get(p.file_name) ?? 0,
+      })));
     });
     return wheelsAsked;
   };
   await script;
+}
+
+// The wheels, each a promise of its bytes by URL, downloaded by `fetcher`, a worker of their own
+// (fetcher.js): Python's start-up holds this worker's thread while they arrive. They are checked
+// against the lock's sha256 (subresource integrity) as they are fetched.
+const wheelDownloads = new Map();
+
+function fetchWheels(fetcher, wheels) {
+  const waiting = new Map();
+  for (const wheel of wheels) {
+    wheelDownloads.set(wheel.url, new Promise((resolve, reject) => waiting.set(wheel.url, { ...wheel, resolve, reject })));
+  }
+  fetcher.onmessage = ({ data }) => {
+    const wheel = waiting.get(data.url);
+    waiting.delete(data.url);
+    if (!waiting.size) fetcher.terminate();
+    if (data.error) {
+      post("error", { message: `Could not download ${data.url.split("/").pop()}: ${data.error}` });
+      return wheel.reject(new Error(data.error));
+    }
+    download.loaded += wheel.bytes;
+    reportDownload();
+    wheel.resolve(new Uint8Array(data.bytes));
+  };
+  fetcher.onerror = (event) => {
+    event.preventDefault();
+    const reason = `the downloads' worker failed (${event.message || "it did not start"})`;
+    post("error", { message: `Could not download the packages: ${reason}` });
+    for (const wheel of waiting.values()) wheel.reject(new Error(reason));
+  };
+  fetcher.postMessage({
+    cache: reuse,
+    files: wheels.map(({ url, sha256 }) => ({ url, integrity: `sha256-${hexToBase64(sha256)}` })),
+  });
 }
 
 // ---- start-up -----------------------------------------------------------------------------
@@ -214,8 +248,8 @@ async function packageFiles(stored) {
     if (names !== wheels.join(" ")) throw new Error(`the snapshot's wheels are ${names}, not the lock's`);
   } else {
     await askWheels();
-    const zips = await Promise.all(wheels.map((w) => self.fetch(PYODIDE_URL + w).then((r) => r.arrayBuffer())));
-    wheelZips = wheels.map((file, i) => ({ file, data: new Uint8Array(zips[i]) }));
+    const zips = await Promise.all(wheels.map((wheel) => wheelDownloads.get(PYODIDE_URL + wheel)));
+    wheelZips = wheels.map((file, i) => ({ file, data: zips[i] }));
     mark("wheels fetched");
   }
   const files = wheelZips.flatMap((wheel) => unzip(wheel.data));
