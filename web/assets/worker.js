@@ -185,6 +185,7 @@ async function downloadAll() {
         url: PYODIDE_URL + p.file_name, sha256: p.sha256, bytes: sizes.get(p.file_name) ?? 0,
       })));
     });
+    wheelsAsked.catch(() => fetcher.terminate()); // no wasm or no lock: nothing to fetch
     return wheelsAsked;
   };
   await script;
