@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import READY_TIMEOUT_MS, Guarded, lesson_frame, open_blog_post, open_lesson, snapshot
+from tests.e2e.conftest import (
+    DIST,
+    READY_TIMEOUT_MS,
+    Guarded,
+    lesson_frame,
+    open_blog_post,
+    open_lesson,
+    snapshot,
+)
+from tools.server import start
 from tools.waiting import wait_until
 
 # Training breaks after three steps: the action fails half-way, with the lesson marked as training.
@@ -111,4 +120,25 @@ def test_a_download_answering_500_is_named(browser: Browser, base_url: str, patt
     rejected = page.evaluate("faders.ready.then(() => 'resolved', (e) => e.message)")
     assert said.split(":")[0].removeprefix("Could not download ") in rejected
     guard.context.close()
+    assert guard.foreign == []
+
+
+def test_a_downloads_worker_that_cannot_start_is_told(browser: Browser, tmp_path: Path) -> None:
+    # A site deployed without web/assets/fetcher.js. (Routing does not reach a worker's own script.)
+    for entry in DIST.iterdir():
+        if entry.name != "assets":
+            (tmp_path / entry.name).symlink_to(entry)
+    (tmp_path / "assets").mkdir()
+    for entry in (DIST / "assets").iterdir():
+        if not entry.name.startswith("fetcher.js"):
+            (tmp_path / "assets" / entry.name).symlink_to(entry)
+    server = start(tmp_path)
+    guard = Guarded(browser)
+    page = guard.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_port}/lessons/function.html")
+    wait_until(page, "document.documentElement.dataset.fadersState === 'error'", timeout=READY_TIMEOUT_MS)
+    said = "Could not download the packages: the downloads' worker failed"
+    expect(page.get_by_role("alert")).to_contain_text(said)
+    guard.context.close()
+    server.shutdown()
     assert guard.foreign == []

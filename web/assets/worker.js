@@ -177,11 +177,19 @@ async function downloadAll() {
   let wheelsAsked = null;
   askWheels = () => {
     if (wheelsAsked) return wheelsAsked;
-    // The downloads' worker starts at once, while this thread is free to start it.
+    // The downloads' worker starts at once, while this thread is free to start it. Should it fail
+    // to, that is heard now, before any wheel is asked of it.
     const fetcher = new Worker(new URL("./fetcher.js", import.meta.url), { type: "module" });
+    const fetcherFailed = new Promise((_, reject) => {
+      fetcher.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`the downloads' worker failed (${event.message || "it did not start"})`));
+      };
+    });
+    fetcherFailed.catch(() => {}); // reported once the wheels are asked of it (fetchWheels)
     wheelsAsked = Promise.all([wasm, lockText]).then(([, text]) => {
       const sizes = new Map(files.map((file) => [file.url, file.bytes]));
-      fetchWheels(fetcher, Object.values(JSON.parse(text).packages).map((p) => ({
+      fetchWheels(fetcher, fetcherFailed, Object.values(JSON.parse(text).packages).map((p) => ({
         url: PYODIDE_URL + p.file_name, sha256: p.sha256, bytes: sizes.get(p.file_name) ?? 0,
       })));
     });
@@ -193,10 +201,11 @@ async function downloadAll() {
 
 // The wheels, each a promise of its bytes by URL, downloaded by `fetcher`, a worker of their own
 // (fetcher.js): Python's start-up holds this worker's thread while they arrive. They are checked
-// against the lock's sha256 (subresource integrity) as they are fetched.
+// against the lock's sha256 (subresource integrity) as they are fetched. `failed` rejects if that
+// worker fails.
 const wheelDownloads = new Map();
 
-function fetchWheels(fetcher, wheels) {
+function fetchWheels(fetcher, failed, wheels) {
   const waiting = new Map();
   for (const wheel of wheels) {
     wheelDownloads.set(wheel.url, new Promise((resolve, reject) => waiting.set(wheel.url, { ...wheel, resolve, reject })));
@@ -213,12 +222,10 @@ function fetchWheels(fetcher, wheels) {
     reportDownload();
     wheel.resolve(new Uint8Array(data.bytes));
   };
-  fetcher.onerror = (event) => {
-    event.preventDefault();
-    const reason = `the downloads' worker failed (${event.message || "it did not start"})`;
-    post("error", { message: `Could not download the packages: ${reason}` });
-    for (const wheel of waiting.values()) wheel.reject(new Error(reason));
-  };
+  failed.catch((error) => {
+    post("error", { message: `Could not download the packages: ${error.message}` });
+    for (const wheel of waiting.values()) wheel.reject(error);
+  });
   fetcher.postMessage({
     cache: reuse,
     files: wheels.map(({ url, sha256 }) => ({ url, integrity: `sha256-${hexToBase64(sha256)}` })),
