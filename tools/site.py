@@ -64,6 +64,14 @@ def runtime_versions(deps: Deps) -> dict[str, str]:
             "panel": pinned["panel"], "bokeh": pinned["bokeh"]}
 
 
+# Panel's style sheets that the lessons' documents ask for (tests/test_panel_stylesheets.py checks
+# this against every lesson's document). Its other 55 (chat, tables, themes no page uses) are left
+# out of the site, and so out of every reader's offline copy.
+PANEL_STYLESHEETS = frozenset({"bundled/theme/default.css", "bundled/theme/native.css", "css/button.css",
+                               "css/listpanel.css", "css/loading.css", "css/markdown.css",
+                               "css/progress.css", "css/select.css"})
+
+
 def copy_static_js(pure_wheels: list[Path], dist: Path, panel_version: str) -> list[str]:
     """Bokeh's and Panel's browser code, served by this site; returns the scripts a page loads."""
     panel_dist = f"static/panel/{panel_version}/dist"  # where Panel looks for its own files
@@ -77,7 +85,7 @@ def copy_static_js(pure_wheels: list[Path], dist: Path, panel_version: str) -> l
     with zipfile.ZipFile(find_wheel(pure_wheels, "panel")) as panel_wheel:
         for member in panel_wheel.namelist():
             inside = member.removeprefix("panel/dist/")
-            if member == "panel/dist/panel.min.js" or inside.startswith(("css/", "bundled/theme/")):
+            if member == "panel/dist/panel.min.js" or inside in PANEL_STYLESHEETS:
                 target = dist / panel_dist / inside
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(panel_wheel.read(member))

@@ -1,6 +1,7 @@
 """End-to-end fixtures: dist/ served on 127.0.0.1, driven in Debian's chromium by Playwright.
 
-Every request to another host is aborted and recorded; each test module fails if one happened.
+Every request to another host is aborted and recorded; each test module fails if one happened, or
+if it asked this site for a file the site does not have.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ class Guarded:
         self.foreign: list[str] = []
         self.local: list[str] = []
         self.console: list[str] = []
+        self.missing: list[str] = []  # what this machine's servers answered 404
+        self.context.on("response", lambda response: response.status == 404 and self._missing(response.url))
         if routed:
             self.context.route("**/*", self._route)
         else:
@@ -105,6 +108,10 @@ class Guarded:
         local = url.startswith(("data:", "blob:")) or urllib.parse.urlparse(url).hostname in LOCAL_HOSTS
         (self.local if local else self.foreign).append(url)
         return local
+
+    def _missing(self, url: str) -> None:
+        if urllib.parse.urlparse(url).hostname in LOCAL_HOSTS:
+            self.missing.append(url)
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
         if self._record(route.request.url):
@@ -122,11 +129,13 @@ class Guarded:
 
 
 def guarding(browser: Browser, snapshots: bool = False, routed: bool = True) -> Iterator[Guarded]:
-    """A Guarded context for a test module; the module fails if it asked another host for anything."""
+    """A Guarded context for a test module; the module fails if it asked another host for anything,
+    or the site for a file it does not have (a style sheet Panel names that the build left out)."""
     guard = Guarded(browser, snapshots=snapshots, routed=routed)
     yield guard
     guard.context.close()
     assert guard.foreign == [], f"requests to other hosts: {guard.foreign}"
+    assert guard.missing == [], f"files the site does not have: {guard.missing}"
 
 
 @pytest.fixture(scope="module")
