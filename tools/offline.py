@@ -12,8 +12,9 @@ SOURCE = Path(__file__).resolve().parent.parent / "web" / "offline" / "sw.js"
 SKIPPED = {".br", ".gz"}  # the server picks these for a request; the cache holds what fetch returns
 OWN = ("sw.js", "offline.json")
 # Link-preview pictures (og:image): other sites fetch them to show a shared link; no page of ours
-# shows them, so a reader's offline copy goes without them (0.55 MB).
-NOT_OFFLINE = ("cards/",)
+# shows them, so a reader's offline copy goes without them (0.55 MB). Nor does it keep favicon.ico,
+# for programs that ask for one by habit: every page names its icon, favicon.svg.
+NOT_OFFLINE = ("cards/", "favicon.ico")
 
 
 def offline_files(dist: Path) -> list[str]:
