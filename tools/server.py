@@ -7,6 +7,7 @@ from __future__ import annotations
 import email.utils
 import http.server
 import threading
+from collections import Counter
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
@@ -71,6 +72,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().copyfile(source, outputfile)
         with self.server.lock:  # type: ignore[attr-defined]
             self.server.bytes_sent += source.tell() - before  # type: ignore[attr-defined]
+            self.server.sent_by_path[self.path.split("?")[0]] += source.tell() - before  # type: ignore[attr-defined]
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
@@ -87,11 +89,13 @@ class StaticServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     verbose = False
     policy: str | None = CONTENT_SECURITY_POLICY
+    root: Path
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.lock = threading.Lock()
         self.bytes_sent = 0  # response bodies as sent (compressed where the client accepted it)
+        self.sent_by_path: Counter[str] = Counter()  # the same, by path (no query)
 
 
 def start(root: Path, port: int = 0, verbose: bool = False,
@@ -99,6 +103,7 @@ def start(root: Path, port: int = 0, verbose: bool = False,
     """Serve `root` on 127.0.0.1 in a background thread; port 0 picks a free one. Every response
     carries the site's Content-Security-Policy (`policy=None`: none, as a blog embedding a lesson)."""
     server = StaticServer(("127.0.0.1", port), partial(Handler, directory=str(root)))
+    server.root = root
     server.verbose = verbose
     server.policy = policy
     threading.Thread(target=server.serve_forever, daemon=True).start()
