@@ -146,9 +146,10 @@ def round_in(context: Browser, server, base_url: str, blog_url: str, today: bool
         # The offline copy: the service worker's two files and the site's (tools/offline.py).
         copy = {*offline_files(server.root), *OWN}
         after = server.sent_by_path - by_ready
-        out["offline_copy_mb"] = sum(sent for path, sent in after.items()
-                                     if path.lstrip("/") in copy and not by_ready[path]) / 1e6
-        out["snapshot_extra_mb"] = out["extra_mb"] - out["offline_copy_mb"]
+        offline_copy = sum(sent for path, sent in after.items()
+                           if path.lstrip("/") in copy and not by_ready[path])
+        out["offline_copy_mb"] = offline_copy / 1e6
+        out["snapshot_extra_mb"] = (sum(after.values()) - offline_copy) / 1e6
     page.close()
     time.sleep(2)  # the closed page's process goes
     before = resident_mb(context.renderer_pids())

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser
 
 from tests.e2e.conftest import DIST, Guarded, guarding, open_lesson
 from tools.deps import sha256_of
+from tools.offline import OWN
 from tools.server import start
 from tools.waiting import wait_until
 
@@ -30,9 +31,9 @@ CACHES_JS = "caches.keys().then((names) => names.filter((n) => n.startsWith('fad
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = tmp_path_factory.mktemp("site")
     for entry in DIST.iterdir():
-        if not entry.name.startswith(("sw.js", "offline.json")):
+        if not entry.name.startswith(OWN):
             (root / entry.name).symlink_to(entry)
-    for name in ("sw.js", "offline.json"):
+    for name in OWN:
         (root / name).write_text((DIST / name).read_text())
     server = start(root)
     yield f"http://127.0.0.1:{server.server_port}/", root
@@ -69,6 +70,9 @@ def test_every_lesson_opens_offline_after_one(guard: Guarded, site: tuple[str, P
     wait_until(page, "!!window.fadersSnapshotMade", timeout=180_000, polling=250)
     build = build_of((root / "sw.js").read_text())
     wait_until(page, f"caches.has('faders-site-{build}')", timeout=60_000, polling=250)
+    # The other pages came in one file.
+    asked = {url.removeprefix(base_url) for url in guard.local}
+    assert "offline-pages.json" in asked and not asked & {"lessons/knn.html", "index.html", "glossary.html"}
     page.close()
     guard.context.set_offline(True)
     browser = guard.context.browser
@@ -84,6 +88,9 @@ def test_every_lesson_opens_offline_after_one(guard: Guarded, site: tuple[str, P
         index = guard.new_page()
         index.goto(base_url)
         assert "Faders" in index.title()
+        # Its gallery's pictures, from the same file.
+        wait_until(index, "[...document.images].every((image) => image.complete && image.naturalWidth > 0)",
+                   timeout=30_000, polling=100)
         index.close()
         lesson.close()
     finally:
@@ -94,13 +101,16 @@ def test_a_new_build_replaces_the_cache_whole(guard: Guarded, site: tuple[str, P
     base_url, root = site
     old = build_of((root / "sw.js").read_text())
     new = "0" * 16
-    for name in ("sw.js", "offline.json"):
-        (root / name).write_text((root / name).read_text().replace(old, new))
     # A page the new build changed: its old copy is in the HTTP cache (the first visit put it there).
     for name in ("glossary.html", "glossary.html.br", "glossary.html.gz"):
         (root / name).unlink()
     changed = (DIST / "glossary.html").read_text().replace("</h1>", " (new)</h1>", 1)
     (root / "glossary.html").write_text(changed)
+    pages = json.loads((root / "offline-pages.json").read_text())
+    pages["files"]["glossary.html"][1] = changed
+    (root / "offline-pages.json").write_text(json.dumps(pages))
+    for name in OWN:
+        (root / name).write_text((root / name).read_text().replace(old, new))
     page = open_lesson(guard, base_url + "lessons/function.html")
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     wait_until(page, "navigator.serviceWorker.getRegistration().then((r) => !!r.waiting)",

@@ -634,10 +634,10 @@ function trySnapshot(name, slug) {
 }
 
 // The site kept for offline reading (web/offline/sw.js), once a lesson is live. On a first visit the
-// page fills the build's cache itself, from the browser's HTTP cache for every file this visit has
-// just fetched (the service worker's own requests do not reach that cache, and would download the
-// site again); the service worker then finds only what is left to fetch. A page already served by
-// a service worker leaves a new build to the new service worker, which fetches it whole.
+// page fills the build's cache itself, from the browser's HTTP cache, with every file this visit has
+// just fetched (the service worker's own requests do not reach that cache, and would download them
+// again); the service worker then fetches only what is left, the pages in one file. A page already
+// served by a service worker leaves a new build to the new service worker, which fetches it whole.
 async function keepForOffline() {
   if (!keepsInBrowser || !("serviceWorker" in navigator) || typeof caches === "undefined") return;
   const site = new URL("../", import.meta.url).href;
@@ -656,14 +656,13 @@ async function fillOfflineCopy(site) {
   const cache = await caches.open(`faders-site-${build}`);
   for (const file of files) {
     const url = site + file;
-    if (await cache.match(url)) continue;
+    // The worker has fetched every file of pyodide/ on this visit.
+    if (!(fetched.has(url) || file.startsWith("pyodide/")) || await cache.match(url)) continue;
     // The worker asked for Python's main wasm under its sha256 (worker.js, fetchMainWasm).
     const asked = file === "pyodide/pyodide.asm.wasm" ? NAMED_WASM : url;
-    // The worker has fetched every file of pyodide/ on this visit.
-    const fresh = fetched.has(url) || file.startsWith("pyodide/");
-    // A file this page cannot fetch now is left to the service worker's install, which fetches
-    // whatever the cache still lacks (and fails whole, keeping the old build, if it cannot).
-    const response = await fetch(asked, { cache: fresh ? "force-cache" : "no-cache" }).catch(() => null);
+    // A file this page cannot take from the HTTP cache is left to the service worker's install, which
+    // fetches whatever the cache still lacks (and fails whole, keeping the old build, if it cannot).
+    const response = await fetch(asked, { cache: "force-cache" }).catch(() => null);
     if (response?.ok) await cache.put(url, response);
   }
 }

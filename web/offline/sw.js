@@ -6,6 +6,9 @@
 // else.
 const BUILD = "__BUILD__"; // written by tools/offline.py: a hash of every file below
 const FILES = __FILES__;
+// The pages and preview pictures, which come together in one file (tools/offline.py): as the server
+// would send each, its type and its text.
+const PACKED = new Set(__PACKED__);
 const CACHE = `faders-site-${BUILD}`;
 const ROOT = new URL("./", self.location.href).href;
 // Bokeh's and Panel's scripts (2.5 MB), which every lesson page runs. Chromium compiles a script put in
@@ -17,6 +20,7 @@ const COMPILED_AHEAD = new Set(FILES.filter((file) => file.startsWith("static/")
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
+    let pages = null; // offline-pages.json, once a page is missing
     for (const file of FILES) {
       const url = ROOT + file;
       const cached = await cache.match(url); // put by the page, or by an install that was cut short
@@ -24,13 +28,29 @@ self.addEventListener("install", (event) => {
         if (COMPILED_AHEAD.has(file)) await cache.put(url, cached);
         continue;
       }
-      // Revalidated: the HTTP cache may hold an earlier build's copy (an unchanged file costs a 304).
-      const response = await fetch(url, { cache: "no-cache" });
-      if (!response.ok) throw new Error(`${file} answered ${response.status}`);
-      await cache.put(url, response);
+      if (PACKED.has(file)) {
+        pages ??= await fetchPages();
+        const [type, text] = pages[file];
+        await cache.put(url, new Response(text, { headers: { "Content-Type": type } }));
+      } else {
+        await cache.put(url, await fetchFresh(file));
+      }
     }
   })());
 });
+
+// Revalidated: the HTTP cache may hold an earlier build's copy (an unchanged file costs a 304).
+async function fetchFresh(file) {
+  const response = await fetch(ROOT + file, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`${file} answered ${response.status}`);
+  return response;
+}
+
+async function fetchPages() {
+  const { build, files } = await (await fetchFresh("offline-pages.json")).json();
+  if (build !== BUILD) throw new Error(`the pages are of build ${build}, not ${BUILD}`);
+  return files;
+}
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
