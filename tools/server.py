@@ -16,7 +16,8 @@ from tools.csp import CONTENT_SECURITY_POLICY
 
 TYPES = {".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript",
          ".json": "application/json", ".whl": "application/zip", ".zip": "application/zip",
-         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8"}
+         ".svg": "image/svg+xml", ".css": "text/css", ".html": "text/html; charset=utf-8",
+         ".wgsl": "text/wgsl"}
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 
 

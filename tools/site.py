@@ -34,7 +34,7 @@ DIST = ROOT / "dist"
 WEB = ROOT / "web"
 # The Bokeh and Panel JavaScript the lessons use, taken from the verified wheels.
 BOKEH_JS = ["bokeh.min.js", "bokeh-widgets.min.js"]
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map", ".whl", ".zip"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".svg", ".map", ".whl", ".zip", ".wgsl"}
 
 
 def build_faders_wheel() -> Path:
