@@ -119,18 +119,21 @@ class Browser:
         self.offline = offline
         for target in self.call("Target.getTargets")["targetInfos"]:
             if target["type"] in ("page", "service_worker") and not target["url"].startswith("chrome:"):
+                # A page closed a moment ago may still be listed, or go now; a service worker that
+                # is stopping may never answer.
                 try:
                     session = self.call("Target.attachToTarget",
-                                        {"targetId": target["targetId"], "flatten": True})["sessionId"]
-                    self._emulate_offline(session)
-                except DevToolsError:  # a page closed a moment ago may still be listed, or go now
+                                        {"targetId": target["targetId"], "flatten": True},
+                                        timeout=10)["sessionId"]
+                    self._emulate_offline(session, timeout=10)
+                except (DevToolsError, TimeoutError):
                     continue
 
-    def _emulate_offline(self, session: str) -> None:
-        self.call("Network.enable", session=session)
+    def _emulate_offline(self, session: str, timeout: float = 60) -> None:
+        self.call("Network.enable", session=session, timeout=timeout)
         self.call("Network.emulateNetworkConditions", {
             "offline": self.offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
-            session)
+            session, timeout=timeout)
 
     def close(self) -> None:
         with contextlib.suppress(DevToolsError, TimeoutError, OSError):
