@@ -71,9 +71,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
         before = source.tell()
         super().copyfile(source, outputfile)
+        sent = source.tell() - before
         with self.server.lock:  # type: ignore[attr-defined]
-            self.server.bytes_sent += source.tell() - before  # type: ignore[attr-defined]
-            self.server.sent_by_path[self.path.split("?")[0]] += source.tell() - before  # type: ignore[attr-defined]
+            self.server.bytes_sent += sent  # type: ignore[attr-defined]
+            self.server.sent_by_path[self.path.split("?")[0]] += sent  # type: ignore[attr-defined]
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")

@@ -7,7 +7,7 @@
 const BUILD = "__BUILD__"; // written by tools/offline.py: a hash of every file below
 const FILES = __FILES__;
 // The pages and preview pictures, which come together in one file (tools/offline.py): as the server
-// would send each, its type and its text.
+// would send each, its type and its text (each page holds the site's policy in a <meta> tag).
 const PACKED = new Set(__PACKED__);
 const CACHE = `faders-site-${BUILD}`;
 const ROOT = new URL("./", self.location.href).href;
