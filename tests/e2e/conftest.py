@@ -41,6 +41,22 @@ def server() -> Iterator[StaticServer]:
     srv.shutdown()
 
 
+def linked_site(root: Path, written: tuple[str, ...] = (), left_out: tuple[str, ...] = ()) -> Path:
+    """dist/ in `root` as links, file by file, for a test that deploys a site of its own: the files
+    named in `written` as copies the test may rewrite (their compressed twins left out, so that the
+    server sends them), and no file whose path starts with one of `left_out`."""
+    for path in DIST.rglob("*"):
+        name = path.relative_to(DIST).as_posix()
+        if path.is_dir() or name.startswith(left_out) or (name.startswith(written) and name not in written):
+            continue
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        if name in written:
+            (root / name).write_bytes(path.read_bytes())
+        else:
+            (root / name).symlink_to(path)
+    return root
+
+
 @pytest.fixture(scope="session")
 def base_url(server: StaticServer) -> str:
     return f"http://127.0.0.1:{server.server_port}/"

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import (
-    DIST,
     READY_TIMEOUT_MS,
     Guarded,
     lesson_frame,
+    linked_site,
     open_blog_post,
     open_lesson,
     snapshot,
@@ -125,14 +125,7 @@ def test_a_download_answering_500_is_named(browser: Browser, base_url: str, patt
 
 def test_a_downloads_worker_that_cannot_start_is_told(browser: Browser, tmp_path: Path) -> None:
     # A site deployed without web/assets/fetcher.js. (Routing does not reach a worker's own script.)
-    for entry in DIST.iterdir():
-        if entry.name != "assets":
-            (tmp_path / entry.name).symlink_to(entry)
-    (tmp_path / "assets").mkdir()
-    for entry in (DIST / "assets").iterdir():
-        if not entry.name.startswith("fetcher.js"):
-            (tmp_path / "assets" / entry.name).symlink_to(entry)
-    server = start(tmp_path)
+    server = start(linked_site(tmp_path, left_out=("assets/fetcher.js",)))
     guard = Guarded(browser)
     page = guard.new_page()
     page.goto(f"http://127.0.0.1:{server.server_port}/lessons/function.html")

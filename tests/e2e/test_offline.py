@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.e2e.conftest import DIST, Guarded, guarding, open_lesson
+from tests.e2e.conftest import DIST, Guarded, guarding, linked_site, open_lesson
 from tools.deps import sha256_of
 from tools.offline import OWN
 from tools.server import start
@@ -29,12 +29,7 @@ CACHES_JS = "caches.keys().then((names) => names.filter((n) => n.startsWith('fad
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = tmp_path_factory.mktemp("site")
-    for entry in DIST.iterdir():
-        if not entry.name.startswith(OWN):
-            (root / entry.name).symlink_to(entry)
-    for name in OWN:
-        (root / name).write_text((DIST / name).read_text())
+    root = linked_site(tmp_path_factory.mktemp("site"), written=OWN)
     server = start(root)
     yield f"http://127.0.0.1:{server.server_port}/", root
     server.shutdown()
