@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import http.server
+import io
 import threading
 from collections import Counter
 from functools import partial
@@ -69,12 +70,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return False
 
     def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-        before = source.tell()
-        super().copyfile(source, outputfile)
-        sent = source.tell() - before
+        # Counted before the body goes out: whoever has read the whole response sees it counted.
+        start = source.tell()
+        body = source.seek(0, io.SEEK_END) - start
+        source.seek(start)
         with self.server.lock:  # type: ignore[attr-defined]
-            self.server.bytes_sent += sent  # type: ignore[attr-defined]
-            self.server.sent_by_path[self.path.split("?")[0]] += sent  # type: ignore[attr-defined]
+            self.server.bytes_sent += body  # type: ignore[attr-defined]
+            self.server.sent_by_path[self.path.split("?")[0]] += body  # type: ignore[attr-defined]
+        super().copyfile(source, outputfile)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
